@@ -1,0 +1,97 @@
+#include "sasmlm/core/file_util.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "sasmlm/core/error.h"
+
+namespace sasmlm {
+namespace fs = std::filesystem;
+
+namespace {
+std::string errno_text() { return std::strerror(errno); }
+}  // namespace
+
+AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {
+  tmp_path_ = path_;
+  tmp_path_ += ".tmp." + std::to_string(::getpid());
+  file_ = std::fopen(tmp_path_.c_str(), "wb");
+  if (file_ == nullptr) {
+    throw UserError("cannot create " + tmp_path_.string() + ": " + errno_text() +
+                    " (hint: does the directory exist and is it writable?)");
+  }
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (file_ != nullptr) std::fclose(file_);
+  if (!committed_) {
+    std::error_code ec;
+    fs::remove(tmp_path_, ec);
+  }
+}
+
+void AtomicFileWriter::write(const void* data, size_t size) {
+  SASMLM_CHECK(file_ != nullptr && !committed_, "write after commit: " + path_.string());
+  if (size == 0) return;
+  if (std::fwrite(data, 1, size, file_) != size) {
+    throw UserError("cannot write " + path_.string() + ": " + errno_text() + " (hint: is the disk full?)");
+  }
+  bytes_written_ += size;
+}
+
+void AtomicFileWriter::commit() {
+  SASMLM_CHECK(file_ != nullptr && !committed_, "double commit: " + path_.string());
+  bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
+  int saved = errno;
+  ok = (std::fclose(file_) == 0) && ok;
+  file_ = nullptr;
+  if (!ok) {
+    errno = saved;
+    throw UserError("cannot write " + path_.string() + ": " + errno_text() + " (hint: is the disk full?)");
+  }
+  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+    throw UserError("cannot rename " + tmp_path_.string() + " to " + path_.string() + ": " + errno_text());
+  }
+  committed_ = true;
+  fsync_directory(path_.has_parent_path() ? path_.parent_path() : fs::path("."));
+}
+
+void write_file_atomic(const fs::path& path, std::string_view contents) {
+  AtomicFileWriter writer(path);
+  writer.write(contents);
+  writer.commit();
+}
+
+std::string read_file(const fs::path& path, const std::string& what) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw UserError(what + " not found: " + path.string());
+  if (fs::is_directory(path, ec)) throw UserError(what + " is a directory, expected a file: " + path.string());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UserError("cannot read " + what + " " + path.string() + ": " + errno_text());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void ensure_directory(const fs::path& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) {
+    throw UserError("cannot create directory " + dir.string() + ": " + ec.message());
+  }
+}
+
+void fsync_directory(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;  // best effort: some file systems refuse directory fds
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace sasmlm

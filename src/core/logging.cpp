@@ -1,0 +1,63 @@
+// Compiled without torch headers (see logging.h): this is the only file that includes spdlog.
+#include "sasmlm/core/logging.h"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "sasmlm/core/error.h"
+
+namespace sasmlm {
+
+LogLevel parse_log_level(const std::string& name, const std::string& where) {
+  static const char* kNames[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  for (int i = 0; i < 7; ++i) {
+    if (name == kNames[i]) return static_cast<LogLevel>(i);
+  }
+  throw UserError(where + ": unknown log level '" + name +
+                  "', expected one of trace, debug, info, warn, error, critical, off");
+}
+
+void setup_logging(const std::string& level, const std::string& log_file, bool console) {
+  LogLevel parsed = parse_log_level(level, "logging.level");
+  std::vector<spdlog::sink_ptr> sinks;
+  if (console) {
+    // Logs go to stderr so stdout stays clean for machine-readable output (--json, eval results).
+    sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  }
+  if (!log_file.empty()) {
+    try {
+      sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(log_file, false));
+    } catch (const spdlog::spdlog_ex& e) {
+      throw UserError("cannot open log file " + log_file + ": " + e.what());
+    }
+  }
+  auto logger = std::make_shared<spdlog::logger>("sasmlm", sinks.begin(), sinks.end());
+  logger->set_pattern("[%Y-%m-%d %H:%M:%S] [%^%l%$] %v");
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  set_log_level(parsed);
+}
+
+void set_log_level(LogLevel level) { spdlog::set_level(static_cast<spdlog::level::level_enum>(level)); }
+
+bool log_enabled(LogLevel level) {
+  return spdlog::default_logger_raw()->should_log(static_cast<spdlog::level::level_enum>(level));
+}
+
+void log_message(LogLevel level, const std::string& message) {
+  spdlog::default_logger_raw()->log(static_cast<spdlog::level::level_enum>(level), "{}", message);
+}
+
+void flush_log() { spdlog::default_logger_raw()->flush(); }
+
+std::string fixed(double value, int precision) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", precision, value);
+  return buf;
+}
+
+}  // namespace sasmlm

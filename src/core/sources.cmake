@@ -1,0 +1,7 @@
+sasmlm_add_module(core
+  SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/checksum.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/error.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/file_util.cpp
+)
+target_link_libraries(sasmlm_lib_core PUBLIC sasmlm_log)

@@ -1,0 +1,1 @@
+# module dist: sources are added when it is implemented

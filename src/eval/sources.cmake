@@ -1,0 +1,1 @@
+# module eval: sources are added when it is implemented

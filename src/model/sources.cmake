@@ -1,0 +1,1 @@
+# module model: sources are added when it is implemented

@@ -1,0 +1,1 @@
+# module sas: sources are added when it is implemented

@@ -1,0 +1,1 @@
+# module sweep: sources are added when it is implemented

@@ -1,0 +1,1 @@
+# module train: sources are added when it is implemented

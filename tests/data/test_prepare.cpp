@@ -1,0 +1,1 @@
+// placeholder: tests are added with the code
