@@ -9,7 +9,7 @@ set -euo pipefail
 TORCH_VERSION="2.11.0"          # pinned; its wheel is built for CUDA 13.0 with the C++11 ABI (see third_party/README.md)
 SASMLM_CACHE="${SASMLM_CACHE:-$HOME/.cache/sasmlm}"
 VENV="$SASMLM_CACHE/venv"
-APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config python3-venv libyaml-cpp-dev libspdlog-dev libfmt-dev
+APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config python3-venv libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
               libsentencepiece-dev libgtest-dev)
 
 log() { echo "[setup] $*" >&2; }

@@ -3,12 +3,20 @@ sasmlm_add_module(data
     ${CMAKE_CURRENT_LIST_DIR}/conllu.cpp
     ${CMAKE_CURRENT_LIST_DIR}/conllu_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/relation_vocab.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alignment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/shard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/packer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/manifest.cpp
     ${CMAKE_CURRENT_LIST_DIR}/prepared_data.cpp
     ${CMAKE_CURRENT_LIST_DIR}/prepare.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/prepared_source.cpp
     ${CMAKE_CURRENT_LIST_DIR}/synth.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/synth_lexicon.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/synth_tree.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/synth_grammar.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/synth_noun_phrase.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/synth_pairs.cpp
     ${CMAKE_CURRENT_LIST_DIR}/batch.cpp
     ${CMAKE_CURRENT_LIST_DIR}/masking.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sampler.cpp

@@ -2,9 +2,12 @@ sasmlm_add_test_binary(data
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/test_conllu.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_tokenizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_alignment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_shard.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_packer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_prepare.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_synth.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_synth_pairs.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_masking.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_sampler.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_loader.cpp

@@ -1,0 +1,38 @@
+// Glue between a prepared directory and the training loop: prepare-or-reuse-then-open, and a SequenceSource over
+// one split's shards for the loader.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "sasmlm/config/config.h"
+#include "sasmlm/data/prepared_data.h"
+#include "sasmlm/data/sequence_source.h"
+
+namespace sasmlm {
+
+// Runs prepare_data (reusing a matching directory) and opens the result.
+std::shared_ptr<PreparedData> prepare_and_open(const DataConfig& data, const TokenizerConfig& tokenizer,
+                                               const std::string& prepared_dir);
+
+// Sequences of one split as SequenceRecords; keeps `data` alive. Thread-safe reads (the shards are read-only).
+class PreparedSplitSource : public SequenceSource {
+ public:
+  PreparedSplitSource(std::shared_ptr<const PreparedData> data, std::string split);
+  int64_t size() const override { return size_; }
+  void read(int64_t i, SequenceRecord& out) const override;
+
+ private:
+  std::shared_ptr<const PreparedData> data_;
+  std::string split_;
+  int64_t size_ = 0;
+};
+
+std::shared_ptr<SequenceSource> make_split_source(std::shared_ptr<const PreparedData> data, const std::string& split);
+inline bool has_split(const PreparedData& data, const std::string& split) { return data.has_split(split); }
+inline int64_t prepared_vocab_size(const PreparedData& data) { return data.vocab_size(); }
+inline const std::string& prepared_tokenizer_model(const PreparedData& data) { return data.tokenizer().serialized(); }
+inline uint32_t prepared_tokenizer_checksum(const PreparedData& data) { return data.tokenizer().checksum(); }
+
+}  // namespace sasmlm

@@ -1,0 +1,78 @@
+// Subword tokenizer: a SentencePiece model (unigram or bpe) trained on corpus words, with BERT's special tokens at
+// fixed ids.
+//
+// Every word is encoded on its own (SentencePiece adds its word-start marker "▁" to the first piece), so word
+// boundaries survive tokenization and the alignment of words to pieces is exact. Text is not normalised (the
+// identity rule), so decode_word(encode_word(w)) == w whenever w contains no character outside the vocabulary.
+// With vocab_size >= kByteFallbackMinVocab the model also has byte fallback pieces (<0x00>..<0xFF>), which makes
+// the round trip exact for every word; smaller vocabularies map unknown characters to [UNK].
+// The special tokens are SentencePiece control symbols: no input text ever encodes to them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sasmlm/config/config.h"
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace sasmlm {
+
+constexpr int32_t kPadId = 0;   // [PAD]
+constexpr int32_t kUnkId = 1;   // [UNK]
+constexpr int32_t kClsId = 2;   // [CLS]
+constexpr int32_t kSepId = 3;   // [SEP]
+constexpr int32_t kMaskId = 4;  // [MASK]
+constexpr int32_t kNumSpecialTokens = 5;
+constexpr int64_t kByteFallbackMinVocab = 1024;
+
+class Tokenizer {
+ public:
+  // Yields the words of the next training sentence into `words`; returns false at the end.
+  using WordSource = std::function<bool(std::vector<std::string>& words)>;
+
+  Tokenizer();
+  ~Tokenizer();
+  Tokenizer(Tokenizer&&) noexcept;
+  Tokenizer& operator=(Tokenizer&&) noexcept;
+
+  // Trains on the words of `next_sentence` (at most config.max_training_words, taken from the start).
+  // Deterministic: the same words and config give the same model bytes. A vocab_size the words cannot fill throws
+  // UserError naming tokenizer.vocab_size and SentencePiece's limit.
+  static Tokenizer train(const WordSource& next_sentence, const TokenizerConfig& config);
+  static Tokenizer train(const std::vector<std::vector<std::string>>& sentences, const TokenizerConfig& config);
+
+  // Loads a model written by save(); UserError naming the path when missing or not a valid model.
+  static Tokenizer load(const std::string& path);
+  // Builds from model proto bytes (e.g. stored in a checkpoint); `what` names the source in errors.
+  static Tokenizer from_serialized(const std::string& bytes, const std::string& what = "tokenizer model");
+
+  // Pieces of one word; never empty ([UNK] for a word that yields no piece, e.g. an empty string).
+  std::vector<int32_t> encode_word(const std::string& word) const;
+  // Appends the pieces of `word` to `ids` (no allocation per word); returns how many were appended (>= 1).
+  int32_t encode_word_into(const std::string& word, std::vector<int32_t>& ids) const;
+  // Inverse of encode_word: the word's text without the leading word-start marker.
+  std::string decode_word(const std::vector<int32_t>& ids) const;
+
+  std::string piece(int32_t id) const;  // e.g. "▁the", "[CLS]"; UserError for an id out of range
+  int32_t vocab_size() const;
+  bool is_special(int32_t id) const { return id >= 0 && id < kNumSpecialTokens; }
+
+  const std::string& serialized() const { return serialized_; }  // model proto bytes
+  uint32_t checksum() const { return checksum_; }                // crc32 of serialized()
+  void save(const std::string& path) const;                       // atomic
+
+ private:
+  void init(std::string bytes, const std::string& what);
+
+  std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;
+  std::string serialized_;
+  uint32_t checksum_ = 0;
+};
+
+}  // namespace sasmlm

@@ -1,0 +1,56 @@
+// Checkpoints: everything an exact resume needs, in one self-verifying file.
+//
+// File layout (little-endian):
+//   char[8]  magic "SASMCKPT"
+//   uint32   format version (kCheckpointVersion)
+//   uint64   metadata length M, then M bytes of JSON metadata (step, config YAML, tokenizer checksum, loader step,
+//            counters, library version)
+//   uint64   payload length P, then P bytes: a torch serialize archive with model/*, optimizer, rng/* tensors and
+//            the tokenizer model bytes
+//   uint32   CRC-32 of every byte before it
+// Written to a temporary name, fsynced, renamed: a crash leaves the previous checkpoint intact. Readers verify magic,
+// version, lengths and the CRC before trusting anything, and name the file when they refuse it.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sasmlm {
+
+constexpr uint32_t kCheckpointVersion = 1;
+
+
+// Serializes metadata + archive into `path` atomically.
+void write_checkpoint(const std::string& path, const nlohmann::json& metadata,
+                      torch::serialize::OutputArchive& archive);
+
+struct LoadedCheckpoint {
+  std::string path;
+  nlohmann::json metadata;
+  std::string payload;  // torch archive bytes; open with open_payload()
+};
+
+// Reads and verifies a checkpoint; throws UserError "<path>: <problem>" on any corruption.
+LoadedCheckpoint read_checkpoint(const std::string& path);
+
+// Opens a verified payload as an InputArchive.
+void open_payload(const LoadedCheckpoint& checkpoint, torch::serialize::InputArchive& archive);
+
+// Checkpoint file name for a step: step_00001234.ckpt
+std::string checkpoint_name(int64_t step);
+
+// Checkpoints in `dir`, newest (highest step) first.
+std::vector<std::string> list_checkpoints(const std::string& dir);
+
+// The newest checkpoint that verifies; corrupt ones are skipped with a warning naming them. nullopt if none.
+std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir);
+
+// Deletes periodic checkpoints beyond the newest `keep_last`, never the steps listed in `keep_steps`.
+void prune_checkpoints(const std::string& dir, int64_t keep_last, const std::vector<int64_t>& keep_steps);
+
+}  // namespace sasmlm

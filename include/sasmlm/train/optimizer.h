@@ -1,0 +1,23 @@
+// AdamW with decoupled weight decay and the learning-rate schedules.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "sasmlm/config/config.h"
+
+namespace sasmlm {
+
+// AdamW over two parameter groups: weights with decay, biases and LayerNorm parameters without (as BERT).
+// Group 0 decays, group 1 does not.
+std::unique_ptr<torch::optim::AdamW> make_adamw(torch::nn::Module& model, const TrainerConfig& config);
+
+// Learning rate at 0-based optimizer step `step`: linear warmup over warmup_steps, then linear decay to 0 at
+// decay_horizon (or max_steps), cosine decay to 0 at the same horizon, or constant.
+double learning_rate_at(const TrainerConfig& config, int64_t step);
+
+// Sets every group's learning rate.
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr);
+
+}  // namespace sasmlm

@@ -1,0 +1,46 @@
+// One optimizer step, top to bottom: batch, forward, losses, backward, allreduce, clip, step, schedule.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "sasmlm/config/config.h"
+#include "sasmlm/data/loader.h"
+#include "sasmlm/model/bert.h"
+#include "sasmlm/sas/regularizer.h"
+#include "sasmlm/sas/schedule.h"
+
+namespace sasmlm {
+
+// What the step needs; owned by the trainer, which builds it once.
+struct TrainContext {
+  BertForMaskedLM model{nullptr};
+  torch::optim::AdamW* optimizer = nullptr;
+  Regularizer* regularizer = nullptr;      // null when sas.schedule is zero everywhere
+  LambdaSchedule schedule;
+  TrainerConfig config;
+  uint64_t seed = 0;                       // keys the regularizer's random variants
+  torch::Device device = torch::kCPU;
+  bool bf16 = false;                       // autocast to bf16 (CUDA)
+  // Data parallelism: sums a scalar over ranks, and averages... (identity on one process).
+  std::function<double(double)> all_reduce_sum = [](double v) { return v; };
+  std::function<void()> reduce_gradients = [] {};
+};
+
+struct StepStats {
+  int64_t step = 0;
+  double mlm_loss = 0;     // mean cross-entropy over the step's masked tokens (all ranks)
+  double sas_loss = 0;     // R summed over the step's arcs (all ranks), before lambda
+  double lambda = 0;
+  double lr = 0;
+  double grad_norm = 0;    // before clipping
+  int64_t tokens = 0;      // real tokens on this rank
+  int64_t masked = 0;      // masked tokens, all ranks
+  bool skipped = false;    // non-finite loss or gradients: no update
+};
+
+StepStats train_step(TrainContext& ctx, const StepBatches& batches);
+
+}  // namespace sasmlm

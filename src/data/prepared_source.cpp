@@ -1,0 +1,29 @@
+#include "sasmlm/data/prepared_source.h"
+
+#include "sasmlm/data/prepare.h"
+
+namespace sasmlm {
+
+std::shared_ptr<PreparedData> prepare_and_open(const DataConfig& data, const TokenizerConfig& tokenizer,
+                                               const std::string& prepared_dir) {
+  prepare_data(data, tokenizer, prepared_dir);
+  return std::make_shared<PreparedData>(prepared_dir);
+}
+
+PreparedSplitSource::PreparedSplitSource(std::shared_ptr<const PreparedData> data, std::string split)
+    : data_(std::move(data)), split_(std::move(split)) {
+  size_ = data_->num_sequences(split_);
+}
+
+void PreparedSplitSource::read(int64_t i, SequenceRecord& out) const {
+  const SequenceView v = data_->sequence(split_, i);
+  out.ids.assign(v.ids, v.ids + v.length);
+  out.heads.assign(v.heads, v.heads + v.length);
+  out.word_index.assign(v.word_index, v.word_index + v.length);
+}
+
+std::shared_ptr<SequenceSource> make_split_source(std::shared_ptr<const PreparedData> data, const std::string& split) {
+  return std::make_shared<PreparedSplitSource>(std::move(data), split);
+}
+
+}  // namespace sasmlm

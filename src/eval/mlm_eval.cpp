@@ -1,0 +1,41 @@
+#include "sasmlm/eval/mlm_eval.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "sasmlm/data/loader.h"
+#include "sasmlm/model/mlm_loss.h"
+
+namespace sasmlm {
+
+MlmEvalResult evaluate_mlm(BertForMaskedLM& model, const SequenceSource& source, const MaskingOptions& masking,
+                           uint64_t mask_seed, int64_t batch_size, int64_t max_batches, const torch::Device& device) {
+  MlmEvalResult result;
+  const bool was_training = model->is_training();
+  model->eval();
+  torch::NoGradGuard no_grad;
+  double loss_sum = 0;
+  int64_t correct = 0;
+  const int64_t limit = std::min(source.size(), batch_size * max_batches);
+  for (int64_t start = 0; start < limit; start += batch_size) {
+    std::vector<int64_t> ids(size_t(std::min(batch_size, limit - start)));
+    std::iota(ids.begin(), ids.end(), start);
+    // The step is fixed (0) so the mask depends only on (mask_seed, sequence, position).
+    Batch batch = apply_masking(collate(source, ids, 0), masking, mask_seed).to(device);
+    if (batch.mlm_positions.size(0) == 0) continue;
+    torch::Tensor hidden = model->encode(batch.input_ids, batch.attention_mask);  // (B, T, H)
+    torch::Tensor logits = model->mlm_logits(hidden, batch.mlm_positions);       // (M, V)
+    loss_sum += mlm_loss_sum(logits, batch.mlm_labels).item<double>();
+    correct += (logits.argmax(-1) == batch.mlm_labels).sum().item<int64_t>();
+    result.masked += batch.mlm_positions.size(0);
+    result.sequences += int64_t(ids.size());
+  }
+  if (result.masked > 0) {
+    result.loss = loss_sum / double(result.masked);
+    result.accuracy = double(correct) / double(result.masked);
+  }
+  if (was_training) model->train();
+  return result;
+}
+
+}  // namespace sasmlm

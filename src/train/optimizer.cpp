@@ -1,0 +1,54 @@
+#include "sasmlm/train/optimizer.h"
+
+#include <cmath>
+
+#include "sasmlm/core/error.h"
+
+namespace sasmlm {
+
+namespace {
+// BERT's rule: no weight decay on biases and LayerNorm parameters.
+bool is_no_decay(const std::string& name) {
+  return name.find("LayerNorm") != std::string::npos || name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0;
+}
+}  // namespace
+
+std::unique_ptr<torch::optim::AdamW> make_adamw(torch::nn::Module& model, const TrainerConfig& config) {
+  std::vector<torch::Tensor> decay, no_decay;
+  for (const auto& item : model.named_parameters(/*recurse=*/true)) {
+    if (!item.value().requires_grad()) continue;
+    (is_no_decay(item.key()) ? no_decay : decay).push_back(item.value());
+  }
+  auto options = [&](double weight_decay) {
+    return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(config.lr)
+                                                            .betas({config.beta1, config.beta2})
+                                                            .eps(config.eps)
+                                                            .weight_decay(weight_decay));
+  };
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decay, options(config.weight_decay));
+  groups.emplace_back(no_decay, options(0.0));
+  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(config.lr));
+}
+
+double learning_rate_at(const TrainerConfig& config, int64_t step) {
+  const double peak = config.lr;
+  // Step t's update is the (t+1)-th: warmup reaches the peak at the end of the warmup window.
+  const double t = double(step + 1);
+  if (config.warmup_steps > 0 && step < config.warmup_steps) return peak * t / double(config.warmup_steps);
+  if (config.lr_schedule == "constant") return peak;
+  const int64_t horizon = config.decay_horizon > 0 ? config.decay_horizon : config.max_steps;
+  const double span = double(std::max<int64_t>(1, horizon - config.warmup_steps));
+  const double progress = std::clamp((t - double(config.warmup_steps)) / span, 0.0, 1.0);
+  if (config.lr_schedule == "cosine") return peak * 0.5 * (1.0 + std::cos(M_PI * progress));
+  SASMLM_CHECK(config.lr_schedule == "linear", "unknown lr_schedule " + config.lr_schedule);
+  return peak * (1.0 - progress);
+}
+
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) {
+    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+  }
+}
+
+}  // namespace sasmlm

@@ -1,0 +1,99 @@
+#include "sasmlm/train/train_step.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <cmath>
+
+#include "sasmlm/core/rng.h"
+#include "sasmlm/model/mlm_loss.h"
+#include "sasmlm/train/optimizer.h"
+
+namespace sasmlm {
+namespace {
+
+// bf16 autocast for the forward pass on CUDA; a no-op elsewhere.
+class AutocastScope {
+ public:
+  explicit AutocastScope(bool enabled) : enabled_(enabled) {
+    if (!enabled_) return;
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+  }
+  ~AutocastScope() {
+    if (!enabled_) return;
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+    at::autocast::clear_cache();
+  }
+
+ private:
+  bool enabled_;
+};
+
+}  // namespace
+
+StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
+  StepStats stats;
+  stats.step = batches.step;
+  stats.lambda = ctx.schedule.at(batches.step);
+  stats.lr = learning_rate_at(ctx.config, batches.step);
+  // Zero cost when lambda is 0: no observer, so every layer takes the fast attention path.
+  Regularizer* regularizer = (ctx.regularizer != nullptr && wants_attention(stats.lambda)) ? ctx.regularizer : nullptr;
+
+  // 1. batch: the loss is normalised by the masked-token count of the whole optimizer step (all micro-batches, all
+  //    ranks), so accumulation and data parallelism give the large-batch gradient exactly.
+  const double global_masked = ctx.all_reduce_sum(double(batches.num_masked));
+  stats.masked = int64_t(global_masked);
+  torch::Tensor mlm_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(ctx.device));
+  torch::Tensor sas_sum = torch::zeros_like(mlm_sum);
+
+  for (size_t m = 0; m < batches.micro.size(); ++m) {
+    const Batch batch = batches.micro[m].to(ctx.device, /*non_blocking=*/true);
+    stats.tokens += batch.num_real_tokens;
+    torch::Tensor loss, mlm, sas;
+    {
+      AutocastScope autocast(ctx.bf16);
+      // 2. forward
+      if (regularizer != nullptr) {
+        regularizer->begin(batch.heads, batch.attention_mask, derive_key(ctx.seed, uint64_t(batch.step), m));
+      }
+      torch::Tensor hidden = ctx.model->encode(batch.input_ids, batch.attention_mask, regularizer);  // (B, T, H)
+      torch::Tensor logits = ctx.model->mlm_logits(hidden, batch.mlm_positions);                     // (M, V)
+      // 3. losses: L = L_mlm + lambda * R, R summed over the batch's arcs (the paper's unnormalised form).
+      mlm = mlm_loss_sum(logits, batch.mlm_labels);
+      loss = mlm / std::max(global_masked, 1.0);
+      if (regularizer != nullptr) {
+        sas = regularizer->finish();
+        loss = loss + stats.lambda * sas;
+      }
+    }
+    // 4. backward (gradients accumulate over micro-batches)
+    loss.backward();
+    mlm_sum += mlm.detach().to(torch::kFloat64);
+    if (sas.defined()) sas_sum += sas.detach().to(torch::kFloat64);
+  }
+
+  // 5. allreduce: gradients are summed over ranks (each rank's loss is already divided by the global count).
+  ctx.reduce_gradients();
+
+  // 6. clip, and refuse non-finite updates (one host sync per step, here).
+  std::vector<torch::Tensor> params;
+  for (auto& p : ctx.model->parameters()) {
+    if (p.grad().defined()) params.push_back(p);
+  }
+  const double max_norm = ctx.config.grad_clip > 0 ? ctx.config.grad_clip : std::numeric_limits<double>::infinity();
+  stats.grad_norm = torch::nn::utils::clip_grad_norm_(params, max_norm);
+  stats.mlm_loss = ctx.all_reduce_sum(mlm_sum.item<double>()) / std::max(global_masked, 1.0);
+  stats.sas_loss = ctx.all_reduce_sum(sas_sum.item<double>());
+  stats.skipped = !std::isfinite(stats.grad_norm) || !std::isfinite(stats.mlm_loss) || !std::isfinite(stats.sas_loss);
+
+  // 7. step (skipped steps still advance the schedule and the data, so a resume sees the same sequence)
+  if (!stats.skipped) {
+    set_learning_rate(*ctx.optimizer, stats.lr);
+    ctx.optimizer->step();
+  }
+  ctx.optimizer->zero_grad(/*set_to_none=*/true);
+  // 8. schedule: lr and lambda are pure functions of the step (learning_rate_at, LambdaSchedule::at).
+  return stats;
+}
+
+}  // namespace sasmlm

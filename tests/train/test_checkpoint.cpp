@@ -1,0 +1,94 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "sasmlm/core/error.h"
+#include "sasmlm/core/file_util.h"
+#include "sasmlm/train/checkpoint.h"
+#include "test_util.h"
+
+namespace sasmlm {
+namespace {
+
+void write_step(const std::filesystem::path& dir, int64_t step) {
+  torch::serialize::OutputArchive archive;
+  archive.write("weights", torch::full({64}, double(step)));
+  write_checkpoint((dir / checkpoint_name(step)).string(), {{"step", step}}, archive);
+}
+
+std::string expect_user_error(const std::string& path) {
+  try {
+    read_checkpoint(path);
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected UserError for " << path;
+  return "";
+}
+
+}  // namespace
+
+TEST(Checkpoint, RoundTrip) {
+  test::TempDir dir;
+  write_step(dir.path(), 7);
+  auto loaded = read_checkpoint((dir / checkpoint_name(7)).string());
+  EXPECT_EQ(loaded.metadata["step"], 7);
+  torch::serialize::InputArchive archive;
+  open_payload(loaded, archive);
+  torch::Tensor w;
+  archive.read("weights", w);
+  EXPECT_TRUE(torch::equal(w, torch::full({64}, 7.0)));
+}
+
+TEST(Checkpoint, TruncatedAndFlippedAreDetectedAndTheOlderOneIsUsed) {
+  test::TempDir dir;
+  write_step(dir.path(), 10);
+  write_step(dir.path(), 20);
+  const std::string newest = (dir / checkpoint_name(20)).string();
+  const std::string bytes = read_file(newest);
+
+  // Truncated.
+  write_file_atomic(newest, bytes.substr(0, bytes.size() / 2));
+  EXPECT_NE(expect_user_error(newest).find(newest + ": truncated checkpoint"), std::string::npos);
+  auto chosen = newest_valid_checkpoint(dir.path().string());
+  ASSERT_TRUE(chosen.has_value());
+  EXPECT_EQ(chosen->metadata["step"], 10);
+
+  // One byte flipped in the payload.
+  std::string flipped = bytes;
+  flipped[bytes.size() - 100] ^= 0x20;
+  write_file_atomic(newest, flipped);
+  EXPECT_NE(expect_user_error(newest).find(newest + ": checkpoint checksum mismatch"), std::string::npos);
+  EXPECT_EQ(newest_valid_checkpoint(dir.path().string())->metadata["step"], 10);
+
+  // Bad magic and a future version.
+  std::string other = bytes;
+  other[0] = 'X';
+  write_file_atomic(newest, other);
+  EXPECT_EQ(expect_user_error(newest), newest + ": not a sasmlm checkpoint (bad magic)");
+  other = bytes;
+  other[8] = 9;
+  write_file_atomic(newest, other);
+  EXPECT_EQ(expect_user_error(newest), newest + ": checkpoint format version 9, this build reads 1");
+}
+
+TEST(Checkpoint, NoneValidGivesNullopt) {
+  test::TempDir dir;
+  EXPECT_FALSE(newest_valid_checkpoint(dir.path().string()).has_value());
+  write_file_atomic(dir / checkpoint_name(5), "garbage");
+  EXPECT_FALSE(newest_valid_checkpoint(dir.path().string()).has_value());
+}
+
+TEST(Checkpoint, PruneKeepsLastNAndListedSteps) {
+  test::TempDir dir;
+  for (int64_t s : {1, 2, 3, 4, 5, 6}) write_step(dir.path(), s);
+  prune_checkpoints(dir.path().string(), 2, {1, 3});
+  auto left = list_checkpoints(dir.path().string());
+  std::vector<std::string> names;
+  for (auto& p : left) names.push_back(std::filesystem::path(p).filename().string());
+  EXPECT_EQ(names, (std::vector<std::string>{checkpoint_name(6), checkpoint_name(5), checkpoint_name(3),
+                                             checkpoint_name(1)}));
+}
+
+}  // namespace sasmlm
