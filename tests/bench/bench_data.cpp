@@ -1,6 +1,8 @@
 // Data-path benchmark (not a test): prepare throughput on a CoNLL-U corpus, loader batches/s, and the trainer's
 // consumption rate at the same batch shape, measured in one run.
 //   bench_data TRAIN.conllu [DEV.conllu] [--steps N]
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <iostream>
