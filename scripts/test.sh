@@ -17,7 +17,7 @@ if [ "${SASMLM_SKIP_ASAN:-0}" != 1 ]; then
   cmake --build --preset asan --target test_data -j "$(nproc)"
   echo "== data module tests under ASan + UBSan"
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    SASMLM_CLI="$ROOT/build/asan/src/sasmlm" build/asan/tests/test_data --gtest_brief=1
+    build/asan/tests/test_data --gtest_brief=1
 fi
 "$ROOT/scripts/build.sh" release
 echo "== all tests (release)"
