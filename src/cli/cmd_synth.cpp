@@ -1,4 +1,3 @@
-#include <iostream>
 
 #include "commands.h"
 #include "sasmlm/core/error.h"

@@ -30,9 +30,5 @@ class PreparedSplitSource : public SequenceSource {
 };
 
 std::shared_ptr<SequenceSource> make_split_source(std::shared_ptr<const PreparedData> data, const std::string& split);
-inline bool has_split(const PreparedData& data, const std::string& split) { return data.has_split(split); }
-inline int64_t prepared_vocab_size(const PreparedData& data) { return data.vocab_size(); }
-inline const std::string& prepared_tokenizer_model(const PreparedData& data) { return data.tokenizer().serialized(); }
-inline uint32_t prepared_tokenizer_checksum(const PreparedData& data) { return data.tokenizer().checksum(); }
 
 }  // namespace sasmlm
