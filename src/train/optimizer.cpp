@@ -9,7 +9,8 @@ namespace sasmlm {
 namespace {
 // BERT's rule: no weight decay on biases and LayerNorm parameters.
 bool is_no_decay(const std::string& name) {
-  return name.find("LayerNorm") != std::string::npos || name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0;
+  return name.find("LayerNorm") != std::string::npos ||
+         (name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0);
 }
 }  // namespace
 

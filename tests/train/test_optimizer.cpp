@@ -40,7 +40,7 @@ TEST(AdamW, NoDecayOnBiasesAndLayerNorm) {
   int64_t expected_no_decay = 0;
   for (const auto& p : model->named_parameters()) {
     const std::string& n = p.key();
-    if (n.find("LayerNorm") != std::string::npos || n.size() >= 4 && n.substr(n.size() - 4) == "bias") {
+    if (n.find("LayerNorm") != std::string::npos || (n.size() >= 4 && n.substr(n.size() - 4) == "bias")) {
       ++expected_no_decay;
       EXPECT_EQ(p.value().dim(), 1) << n;
     }
