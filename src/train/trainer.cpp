@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <thread>
-#include <unistd.h>
 
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/error.h"
