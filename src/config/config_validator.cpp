@@ -233,6 +233,9 @@ void check_eval(const Checker& c, const EvalConfig& e) {
   c.positive("eval.max_batches", e.max_batches);
   c.positive("eval.batch_size", e.batch_size);
   c.non_negative("eval.mask_seed", e.mask_seed);
+  c.non_negative("eval.uas_max_sentences", e.uas_max_sentences);
+  c.non_negative("eval.blimp_max_pairs", e.blimp_max_pairs);
+  c.non_negative("eval.twonn_tokens", e.twonn_tokens);
 }
 
 void check_distributed(const Checker& c, const DistributedConfig& d) {

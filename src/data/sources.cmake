@@ -3,6 +3,7 @@ sasmlm_add_module(data
     ${CMAKE_CURRENT_LIST_DIR}/conllu.cpp
     ${CMAKE_CURRENT_LIST_DIR}/conllu_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/text_words.cpp
     ${CMAKE_CURRENT_LIST_DIR}/relation_vocab.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alignment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/shard.cpp

@@ -11,6 +11,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/data/text_words.h"
 
 // Exported by libsentencepiece (the spm tools' --minloglevel) but not declared in its public headers.
 namespace sentencepiece::logging {
@@ -248,6 +249,18 @@ std::string Tokenizer::decode_word(const std::vector<int32_t>& ids) const {
   const auto status = processor_->Decode(pieces, &text);
   SASMLM_CHECK(status.ok(), "SentencePiece decode failed: " + std::string(status.message()));
   return text;
+}
+
+std::vector<int32_t> Tokenizer::encode_text(const std::string& text) const {
+  std::vector<int32_t> ids;
+  for (const std::string& word : split_words(text)) {
+    if (word == kMaskWord) {
+      ids.push_back(mask_id());
+    } else {
+      encode_word_into(word, ids);
+    }
+  }
+  return ids;
 }
 
 std::string Tokenizer::piece(int32_t id) const {

@@ -181,6 +181,9 @@ struct EvalConfig {
   int64_t max_batches = 50;     // dev batches for held-out MLM loss
   int64_t batch_size = 32;      // sequences per eval forward
   int64_t mask_seed = 4321;     // fixed masking seed so checkpoints are comparable
+  int64_t uas_max_sentences = 0;  // UAS on the first N sentences of eval.uas (0 = all)
+  int64_t blimp_max_pairs = 0;    // BLiMP pairs per paradigm (0 = all 1000; fewer keeps in-training eval cheap)
+  int64_t twonn_tokens = 2000;    // token representations per layer sampled for TwoNN intrinsic dimension (0 = off)
 
   template <class V> void visit(V& v) {
     v("every", every, "steps between evaluations during training (0 = off)");
@@ -189,6 +192,9 @@ struct EvalConfig {
     v("max_batches", max_batches, "dev batches for held-out MLM loss");
     v("batch_size", batch_size, "sequences per eval forward");
     v("mask_seed", mask_seed, "fixed masking seed so checkpoints are comparable");
+    v("uas_max_sentences", uas_max_sentences, "UAS on the first N sentences of eval.uas (0 = all)");
+    v("blimp_max_pairs", blimp_max_pairs, "BLiMP pairs per paradigm (0 = all; fewer keeps in-training eval cheap)");
+    v("twonn_tokens", twonn_tokens, "token representations per layer for TwoNN intrinsic dimension (0 = off)");
   }
 };
 

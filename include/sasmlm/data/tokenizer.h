@@ -59,8 +59,19 @@ class Tokenizer {
   // Inverse of encode_word: the word's text without the leading word-start marker.
   std::string decode_word(const std::vector<int32_t>& ids) const;
 
+  // Free text (a BLiMP sentence, a fill-mask prompt): split into words by split_words (text_words.h), each word
+  // encoded by encode_word; the literal word "[MASK]" becomes mask_id(). No [CLS]/[SEP] are added.
+  std::vector<int32_t> encode_text(const std::string& text) const;
+
   std::string piece(int32_t id) const;  // e.g. "▁the", "[CLS]"; UserError for an id out of range
   int32_t vocab_size() const;
+
+  // Special token ids of this vocabulary: the k*Id constants for sasmlm's own SentencePiece models.
+  int32_t pad_id() const { return kPadId; }
+  int32_t unk_id() const { return kUnkId; }
+  int32_t cls_id() const { return kClsId; }
+  int32_t sep_id() const { return kSepId; }
+  int32_t mask_id() const { return kMaskId; }
   bool is_special(int32_t id) const { return id >= 0 && id < kNumSpecialTokens; }
 
   const std::string& serialized() const { return serialized_; }  // model proto bytes
