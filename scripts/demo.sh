@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/build.sh" release
 eval "$("$ROOT/scripts/setup.sh")"
 cd "$ROOT"
-SASMLM=build/release/src/sasmlm
+SASMLM=build/release/sasmlm
 STEPS="${SASMLM_DEMO_STEPS:-400}"
 if [ ! -s data/synth/train.conllu ]; then
   $SASMLM synth --out data/synth --sentences 20000 --seed 1

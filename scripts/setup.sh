@@ -10,7 +10,7 @@ TORCH_VERSION="2.11.0"          # pinned; its wheel is built for CUDA 13.0 with 
 SASMLM_CACHE="${SASMLM_CACHE:-$HOME/.cache/sasmlm}"
 VENV="$SASMLM_CACHE/venv"
 APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config python3-venv libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-              libsentencepiece-dev libgtest-dev)
+              libsentencepiece-dev libgtest-dev libgloo-dev)  # libgloo-dev: headers for c10d's Gloo backend
 
 log() { echo "[setup] $*" >&2; }
 

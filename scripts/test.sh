@@ -7,8 +7,9 @@
 # SASMLM_SKIP_ASAN=1 skips step 1 (quick local runs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# spaCy: scripts/parse_corpus.py is tested with hand-built parses (no model download needed).
-export SASMLM_PY_EXTRAS="${SASMLM_PY_EXTRAS-spacy}"
+# spaCy: scripts/parse_corpus.py is tested with hand-built parses (no model download needed); matplotlib: figures;
+# transformers + safetensors: parity of exported/imported checkpoints and WordPiece with Hugging Face.
+export SASMLM_PY_EXTRAS="${SASMLM_PY_EXTRAS-spacy matplotlib transformers safetensors}"
 eval "$("$ROOT/scripts/setup.sh")"
 export CCACHE_BASEDIR="$ROOT"
 cd "$ROOT"

@@ -1,5 +1,6 @@
 #include "commands.h"
 #include "config_args.h"
+#include "live_line.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/train/trainer.h"
 
@@ -10,6 +11,8 @@ int run_train(const Args& args) {
   Config config = load_config_from_args(args, train_command());
   TrainOptions options;
   options.resume = args.get("--resume");
+  LiveLine live_line;
+  if (live_line.enabled()) options.on_step = [&live_line](const StepProgress& p) { live_line.update(p); };
   train(config, options);
   return kExitOk;
 }

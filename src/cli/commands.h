@@ -10,6 +10,11 @@ namespace sasmlm::cli {
 Command train_command();
 Command prepare_command();
 Command synth_command();
+Command eval_command();
+Command export_command();
+Command import_command();
+Command fill_mask_command();
+Command sweep_command();
 
 // All subcommands, in the order `sasmlm --help` lists them. Only commands that work are listed.
 std::vector<Command> all_commands();

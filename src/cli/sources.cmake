@@ -5,7 +5,15 @@ add_executable(sasmlm
   ${CMAKE_CURRENT_LIST_DIR}/cmd_prepare.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_synth.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_train.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/live_line.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_eval.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_export.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_import.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_fill_mask.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cmd_sweep.cpp
 )
-target_link_libraries(sasmlm PRIVATE sasmlm_core)
+target_link_libraries(sasmlm PRIVATE sasmlm_core sasmlm_lib_eval_run)
 sasmlm_target_settings(sasmlm)
+# The executable sits at the top of the build tree: build/<preset>/sasmlm.
+set_target_properties(sasmlm PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
 sasmlm_use_pch(sasmlm)

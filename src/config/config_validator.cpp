@@ -213,6 +213,7 @@ void check_trainer(const Checker& c, const TrainerConfig& t) {
   c.non_negative("trainer.threads", t.threads);
   c.one_of("trainer.device", t.device, {"auto", "cpu", "cuda"});
   c.one_of("trainer.precision", t.precision, {"auto", "fp32", "bf16"});
+  c.one_of("trainer.adamw_impl", t.adamw_impl, {"auto", "fused", "loop"});
 }
 
 void check_checkpoint(const Checker& c, const CheckpointConfig& k) {
@@ -235,6 +236,7 @@ void check_eval(const Checker& c, const EvalConfig& e) {
   c.non_negative("eval.mask_seed", e.mask_seed);
   c.non_negative("eval.uas_max_sentences", e.uas_max_sentences);
   c.non_negative("eval.blimp_max_pairs", e.blimp_max_pairs);
+  c.positive("eval.blimp_batch_copies", e.blimp_batch_copies);
   c.non_negative("eval.twonn_tokens", e.twonn_tokens);
 }
 

@@ -11,6 +11,10 @@
 #include "sasmlm/core/error.h"
 
 namespace sasmlm {
+namespace {
+constexpr const char* kPattern = "[%Y-%m-%d %H:%M:%S] [%^%l%$] %v";
+spdlog::sink_ptr g_console_sink;  // the stderr sink, or null on ranks without console output
+}  // namespace
 
 LogLevel parse_log_level(const std::string& name, const std::string& where) {
   static const char* kNames[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
@@ -26,7 +30,10 @@ void setup_logging(const std::string& level, const std::string& log_file, bool c
   std::vector<spdlog::sink_ptr> sinks;
   if (console) {
     // Logs go to stderr so stdout stays clean for machine-readable output (--json, eval results).
-    sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    g_console_sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    sinks.push_back(g_console_sink);
+  } else {
+    g_console_sink = nullptr;
   }
   if (!log_file.empty()) {
     try {
@@ -36,7 +43,7 @@ void setup_logging(const std::string& level, const std::string& log_file, bool c
     }
   }
   auto logger = std::make_shared<spdlog::logger>("sasmlm", sinks.begin(), sinks.end());
-  logger->set_pattern("[%Y-%m-%d %H:%M:%S] [%^%l%$] %v");
+  logger->set_pattern(kPattern);
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
   set_log_level(parsed);
@@ -50,6 +57,10 @@ bool log_enabled(LogLevel level) {
 
 void log_message(LogLevel level, const std::string& message) {
   spdlog::default_logger_raw()->log(static_cast<spdlog::level::level_enum>(level), "{}", message);
+}
+
+void set_console_live_line(bool on) {
+  if (g_console_sink) g_console_sink->set_pattern(on ? std::string("\r\033[K") + kPattern : std::string(kPattern));
 }
 
 void flush_log() { spdlog::default_logger_raw()->flush(); }

@@ -12,6 +12,7 @@
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/data/text_words.h"
+#include "sasmlm/data/wordpiece.h"
 
 // Exported by libsentencepiece (the spm tools' --minloglevel) but not declared in its public headers.
 namespace sentencepiece::logging {
@@ -187,16 +188,33 @@ Tokenizer Tokenizer::train(const std::vector<std::vector<std::string>>& sentence
       config);
 }
 
-Tokenizer Tokenizer::load(const std::string& path) {
-  Tokenizer t;
-  t.init(read_file(path, "tokenizer model"), path);
-  return t;
-}
+Tokenizer Tokenizer::load(const std::string& path) { return from_serialized(read_file(path, "tokenizer model"), path); }
 
 Tokenizer Tokenizer::from_serialized(const std::string& bytes, const std::string& what) {
   Tokenizer t;
-  t.init(bytes, what);
+  if (WordPiece::is_serialized(bytes)) {
+    t.init_wordpiece(WordPiece::from_serialized(bytes, what));
+  } else {
+    t.init(bytes, what);
+  }
   return t;
+}
+
+Tokenizer Tokenizer::from_wordpiece_vocab(const std::string& vocab_text, bool lowercase, const std::string& what) {
+  Tokenizer t;
+  t.init_wordpiece(WordPiece::from_vocab_text(vocab_text, lowercase, what));
+  return t;
+}
+
+void Tokenizer::init_wordpiece(WordPiece wordpiece) {
+  wordpiece_ = std::make_unique<WordPiece>(std::move(wordpiece));
+  pad_id_ = wordpiece_->pad_id();
+  unk_id_ = wordpiece_->unk_id();
+  cls_id_ = wordpiece_->cls_id();
+  sep_id_ = wordpiece_->sep_id();
+  mask_id_ = wordpiece_->mask_id();
+  serialized_ = wordpiece_->serialized();
+  checksum_ = crc32(serialized_);
 }
 
 void Tokenizer::init(std::string bytes, const std::string& what) {
@@ -218,6 +236,12 @@ void Tokenizer::init(std::string bytes, const std::string& what) {
 }
 
 int32_t Tokenizer::encode_word_into(const std::string& word, std::vector<int32_t>& ids) const {
+  if (wordpiece_) {
+    const int32_t n = wordpiece_->encode_word_into(word, ids);
+    if (n > 0) return n;
+    ids.push_back(unk_id_);
+    return 1;
+  }
   SASMLM_CHECK(processor_ != nullptr, "tokenizer used before it was trained or loaded");
   std::vector<int> pieces;
   const auto status = processor_->Encode(word, &pieces);
@@ -237,6 +261,7 @@ std::vector<int32_t> Tokenizer::encode_word(const std::string& word) const {
 }
 
 std::string Tokenizer::decode_word(const std::vector<int32_t>& ids) const {
+  if (wordpiece_) return wordpiece_->decode(ids);
   SASMLM_CHECK(processor_ != nullptr, "tokenizer used before it was trained or loaded");
   const std::vector<int> pieces(ids.begin(), ids.end());
   for (int id : pieces) {
@@ -253,6 +278,10 @@ std::string Tokenizer::decode_word(const std::vector<int32_t>& ids) const {
 
 std::vector<int32_t> Tokenizer::encode_text(const std::string& text) const {
   std::vector<int32_t> ids;
+  if (wordpiece_) {
+    wordpiece_->encode_text_into(text, ids);
+    return ids;
+  }
   for (const std::string& word : split_words(text)) {
     if (word == kMaskWord) {
       ids.push_back(mask_id());
@@ -264,6 +293,13 @@ std::vector<int32_t> Tokenizer::encode_text(const std::string& text) const {
 }
 
 std::string Tokenizer::piece(int32_t id) const {
+  if (wordpiece_) {
+    if (id < 0 || id >= wordpiece_->size()) {
+      throw UserError("token id " + std::to_string(id) + " is outside the vocabulary (0.." +
+                      std::to_string(wordpiece_->size() - 1) + ")");
+    }
+    return wordpiece_->token(id);
+  }
   SASMLM_CHECK(processor_ != nullptr, "tokenizer used before it was trained or loaded");
   if (id < 0 || id >= processor_->GetPieceSize()) {
     throw UserError("token id " + std::to_string(id) + " is outside the vocabulary (0.." +
@@ -273,12 +309,13 @@ std::string Tokenizer::piece(int32_t id) const {
 }
 
 int32_t Tokenizer::vocab_size() const {
+  if (wordpiece_) return wordpiece_->size();
   SASMLM_CHECK(processor_ != nullptr, "tokenizer used before it was trained or loaded");
   return processor_->GetPieceSize();
 }
 
 void Tokenizer::save(const std::string& path) const {
-  SASMLM_CHECK(processor_ != nullptr, "saving an empty tokenizer");
+  SASMLM_CHECK(processor_ != nullptr || wordpiece_ != nullptr, "saving an empty tokenizer");
   write_file_atomic(path, serialized_);
 }
 

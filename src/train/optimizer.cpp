@@ -32,6 +32,54 @@ std::unique_ptr<torch::optim::AdamW> make_adamw(torch::nn::Module& model, const 
   return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(config.lr));
 }
 
+bool use_fused_adamw(const TrainerConfig& config, const torch::Device& device) {
+  if (config.adamw_impl == "fused") return true;
+  if (config.adamw_impl == "loop") return false;
+  // auto: fused on CUDA (one launch per group instead of several per tensor); on CPU the per-tensor loop
+  // measured as fast (scripts/bench/bench_optimizer.sh) and is the reference implementation.
+  return device.is_cuda();
+}
+
+void adamw_step(torch::optim::AdamW& optimizer, bool fused) {
+  if (!fused) {
+    optimizer.step();
+    return;
+  }
+  torch::NoGradGuard no_grad;
+  auto& state = optimizer.state();
+  for (auto& group : optimizer.param_groups()) {
+    const auto& options = static_cast<const torch::optim::AdamWOptions&>(group.options());
+    SASMLM_CHECK(!options.amsgrad(), "fused AdamW path does not implement amsgrad");
+    std::vector<torch::Tensor> params, grads, exp_avgs, exp_avg_sqs;
+    std::vector<double> step_values;
+    for (auto& p : group.params()) {
+      if (!p.grad().defined()) continue;
+      void* key = p.unsafeGetTensorImpl();
+      auto it = state.find(key);
+      if (it == state.end()) {
+        auto fresh = std::make_unique<torch::optim::AdamWParamState>();
+        fresh->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        fresh->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Preserve));
+        it = state.emplace(key, std::move(fresh)).first;
+      }
+      auto& s = static_cast<torch::optim::AdamWParamState&>(*it->second);
+      s.step(s.step() + 1);
+      params.push_back(p);
+      grads.push_back(p.grad());
+      exp_avgs.push_back(s.exp_avg());
+      exp_avg_sqs.push_back(s.exp_avg_sq());
+      step_values.push_back(double(s.step()));
+    }
+    if (params.empty()) continue;
+    // The kernel reads each parameter's step from a float tensor on its device: one host-to-device copy per group.
+    const torch::Tensor steps = torch::tensor(step_values, torch::kFloat32).to(params.front().device());  // (N,)
+    const std::vector<torch::Tensor> state_steps = steps.unbind(0);
+    at::_fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, /*max_exp_avg_sqs=*/{}, state_steps, options.lr(),
+                      std::get<0>(options.betas()), std::get<1>(options.betas()), options.weight_decay(),
+                      options.eps(), /*amsgrad=*/false, /*maximize=*/false);
+  }
+}
+
 double learning_rate_at(const TrainerConfig& config, int64_t step) {
   const double peak = config.lr;
   // Step t's update is the (t+1)-th: warmup reaches the peak at the end of the warmup window.

@@ -66,7 +66,8 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
         loss = loss + stats.lambda * sas;
       }
     }
-    // 4. backward (gradients accumulate over micro-batches)
+    // 4. backward (gradients accumulate over micro-batches; only the last one communicates)
+    ctx.before_backward(m + 1 == batches.micro.size());
     loss.backward();
     mlm_sum += mlm.detach().to(torch::kFloat64);
     if (sas.defined()) sas_sum += sas.detach().to(torch::kFloat64);
@@ -89,7 +90,7 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
   // 7. step (skipped steps still advance the schedule and the data, so a resume sees the same sequence)
   if (!stats.skipped) {
     set_learning_rate(*ctx.optimizer, stats.lr);
-    ctx.optimizer->step();
+    adamw_step(*ctx.optimizer, ctx.fused_adamw);
   }
   ctx.optimizer->zero_grad(/*set_to_none=*/true);
   // 8. schedule: lr and lambda are pure functions of the step (learning_rate_at, LambdaSchedule::at).

@@ -1,6 +1,9 @@
 #include "sasmlm/train/trainer.h"
 
+#include <sched.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <filesystem>
 #include <thread>
@@ -10,7 +13,10 @@
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/data/prepared_source.h"
+#include "sasmlm/dist/grad_reducer.h"
+#include "sasmlm/dist/process_group.h"
 #include "sasmlm/eval/mlm_eval.h"
+#include "sasmlm/eval/probes.h"
 #include "sasmlm/train/metrics_log.h"
 #include "sasmlm/train/optimizer.h"
 #include "sasmlm/train/signals.h"
@@ -48,6 +54,21 @@ std::string eta_text(double seconds) {
   return cat(s / 3600, "h", (s / 60) % 60, "m", s % 60, "s");
 }
 
+// trainer.threads = 0: the CPUs this process may use (its affinity mask, which Slurm and taskset set), or Slurm's
+// --cpus-per-task, shared among the processes torchrun started on this node.
+int64_t default_threads() {
+  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
+    const int64_t n = std::atoll(slurm);
+    if (n > 0) return n;
+  }
+  int64_t cpus = int64_t(std::thread::hardware_concurrency());
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
+  int64_t local_procs = 1;
+  if (const char* local = std::getenv("LOCAL_WORLD_SIZE")) local_procs = std::max<int64_t>(1, std::atoll(local));
+  return std::max<int64_t>(1, cpus / local_procs);
+}
+
 // Everything one run owns, built once by setup().
 class Trainer {
  public:
@@ -59,6 +80,7 @@ class Trainer {
   void restore();
   void checkpoint();
   void log_step(const StepStats& stats, double seconds, int64_t tokens);
+  void report_progress(const StepStats& stats);
   void evaluate();
 
   Config config_;
@@ -73,7 +95,12 @@ class Trainer {
   TrainingSnapshot snapshot_;
   std::unique_ptr<MetricsLog> metrics_;
   std::unique_ptr<TensorBoardWriter> tensorboard_;  // null when logging.tensorboard is false
+  std::unique_ptr<Probes> probes_;                  // UAS/BLiMP/TwoNN inputs, read in setup()
+  std::unique_ptr<ProcessGroup> group_;             // local (one process) unless a launcher started us
+  std::unique_ptr<GradReducer> reducer_;            // null on one process
   Clock::time_point start_;
+  Clock::time_point last_step_end_;
+  double smoothed_rate_ = 0;
   int64_t start_step_ = 0;
 };
 
@@ -82,23 +109,36 @@ void Trainer::setup() {
   run_dir_ = c.run.dir;
   checkpoint_dir_ = run_dir_ / "checkpoints";
   ensure_directory(checkpoint_dir_);
-  setup_logging(c.logging.level, c.logging.file.empty() ? "" : (run_dir_ / c.logging.file).string(), true);
+  // Rank 0 alone writes logs, metrics, config and checkpoints.
+  const DistEnv dist_env = detect_dist_env();
+  const bool main_rank = dist_env.rank == 0;
+  setup_logging(c.logging.level, c.logging.file.empty() || !main_rank ? "" : (run_dir_ / c.logging.file).string(),
+                main_rank);
   const std::string resolved = dump_config(c);
-  write_file_atomic(run_dir_ / "config.yaml", resolved);
+  if (main_rank) write_file_atomic(run_dir_ / "config.yaml", resolved);
   log_info("sasmlm ", SASMLM_VERSION, " train: resolved config (also in ", (run_dir_ / "config.yaml").string(),
            "):\n", resolved);
 
-  torch::set_num_threads(int(c.trainer.threads > 0 ? c.trainer.threads : std::thread::hardware_concurrency()));
+  torch::set_num_threads(int(c.trainer.threads > 0 ? c.trainer.threads : default_threads()));
   ctx_.device = choose_device(c.trainer.device);
   ctx_.bf16 = ctx_.device.is_cuda() && c.trainer.precision != "fp32";
   if (!ctx_.device.is_cuda() && c.trainer.precision == "bf16") {
     throw UserError("trainer.precision: bf16 autocast needs CUDA, the device is CPU (hint: use 'auto' or 'fp32')");
   }
+  if (ctx_.device.is_cuda() && dist_env.launcher != "none") {
+    ctx_.device = torch::Device(torch::kCUDA, dist_env.local_rank);  // one GPU per process
+  }
+  group_ = std::make_unique<ProcessGroup>(dist_env, c.distributed, ctx_.device);
+  if (c.trainer.batch_size % group_->world_size() != 0) {
+    throw UserError(cat("trainer.batch_size (", c.trainer.batch_size, ") is not divisible by the number of ranks (",
+                        group_->world_size(), ")"));
+  }
 
   // Data: prepared once and cached under data.prepared_dir (reused while the sources are unchanged).
   const std::string prepared_dir =
       c.data.prepared_dir.empty() ? (run_dir_ / "prepared").string() : c.data.prepared_dir;
-  data_ = prepare_and_open(c.data, c.tokenizer, prepared_dir);
+  group_->main_runs("preparing data", [&] { data_ = prepare_and_open(c.data, c.tokenizer, prepared_dir); });
+  if (!data_) data_ = prepare_and_open(c.data, c.tokenizer, prepared_dir);  // other ranks open rank 0's cache
   train_source_ = make_split_source(data_, "train");
   if (data_->has_split("dev")) dev_source_ = make_split_source(data_, "dev");
   const int64_t vocab = data_->vocab_size();
@@ -115,6 +155,7 @@ void Trainer::setup() {
   ctx_.model->train();
   optimizer_ = make_adamw(*ctx_.model, c.trainer);
   ctx_.optimizer = optimizer_.get();
+  ctx_.fused_adamw = use_fused_adamw(c.trainer, ctx_.device);
   ctx_.schedule = LambdaSchedule(c.sas.schedule);
   if (ctx_.schedule.ever_nonzero()) {
     regularizer_ = make_regularizer(c.sas, ctx_.model->options().layers);
@@ -122,12 +163,20 @@ void Trainer::setup() {
   }
   ctx_.config = c.trainer;
   ctx_.seed = uint64_t(c.run.seed);
+  if (group_->distributed()) {
+    reducer_ = std::make_unique<GradReducer>(*group_, ctx_.model->parameters(), c.distributed.bucket_mb);
+    ctx_.all_reduce_sum = [this](double v) { return group_->all_reduce_sum(v); };
+    ctx_.before_backward = [this](bool final_micro) { reducer_->prepare_backward(final_micro); };
+    ctx_.reduce_gradients = [this] { reducer_->finish(); };
+  }
 
   snapshot_.model = ctx_.model;
   snapshot_.optimizer = optimizer_.get();
   snapshot_.config_yaml = resolved;
   snapshot_.tokenizer_model = data_->tokenizer().serialized();
   snapshot_.tokenizer_checksum = data_->tokenizer().checksum();
+  // Probe inputs (eval.uas, eval.blimp) are read now, so a bad path fails at start, not at the first evaluation.
+  if (c.eval.every > 0) probes_ = std::make_unique<Probes>(c.eval, data_->tokenizer());
   log_info("model: ", count_parameters(*ctx_.model), " parameters (", ctx_.model->options().layers, " layers, hidden ",
            ctx_.model->options().hidden, ", ", ctx_.model->options().heads, " heads, vocab ", vocab, "); device ",
            ctx_.device.str(), ctx_.bf16 ? " bf16" : " fp32", ", ", torch::get_num_threads(), " threads; ",
@@ -170,9 +219,12 @@ void Trainer::evaluate() {
   const auto& e = config_.eval;
   MlmEvalResult r = evaluate_mlm(ctx_.model, *dev_source_, masking_, uint64_t(e.mask_seed), e.batch_size,
                                  e.max_batches, ctx_.device);
-  metrics_->write({{"step", snapshot_.counters.step}, {"split", "dev"}, {"mlm_loss", r.loss},
-                   {"mlm_accuracy", r.accuracy}, {"masked_tokens", r.masked}});
+  nlohmann::json record = {{"step", snapshot_.counters.step}, {"split", "dev"}, {"mlm_loss", r.loss},
+                           {"mlm_accuracy", r.accuracy}, {"masked_tokens", r.masked}};
+  if (probes_ && probes_->any()) record.update(probes_->run(ctx_.model, ctx_.device));
+  metrics_->write(record);
   if (tensorboard_) {
+    if (record.contains("uas")) tensorboard_->scalar("dev/uas", record["uas"].get<double>(), snapshot_.counters.step);
     tensorboard_->scalar("dev/mlm_loss", r.loss, snapshot_.counters.step);
     tensorboard_->scalar("dev/mlm_accuracy", r.accuracy, snapshot_.counters.step);
     tensorboard_->flush();
@@ -203,11 +255,50 @@ void Trainer::log_step(const StepStats& s, double seconds, int64_t tokens) {
            eta_text(eta));
 }
 
+// Tokens/s for the live line, smoothed so it does not flicker (exponential moving average over ~20 steps).
+void Trainer::report_progress(const StepStats& s) {
+  const auto now = Clock::now();
+  const double dt = std::chrono::duration<double>(now - last_step_end_).count();
+  last_step_end_ = now;
+  if (dt > 0) {
+    const double rate = double(s.tokens) / dt;
+    smoothed_rate_ = smoothed_rate_ > 0 ? 0.95 * smoothed_rate_ + 0.05 * rate : rate;
+  }
+  StepProgress p;
+  p.step = s.step + 1;
+  p.max_steps = config_.trainer.max_steps;
+  p.mlm_loss = s.mlm_loss;
+  p.sas_loss = s.sas_loss;
+  p.lambda = s.lambda;
+  p.lr = s.lr;
+  p.tokens_per_s = smoothed_rate_;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  p.eta_s = elapsed / double(p.step - start_step_) * double(p.max_steps - p.step);
+  options_.on_step(p);
+}
+
 void Trainer::run() {
   setup();
   restore();
-  metrics_ = std::make_unique<MetricsLog>((run_dir_ / "metrics.jsonl").string(), start_step_);
-  if (config_.logging.tensorboard) tensorboard_ = std::make_unique<TensorBoardWriter>((run_dir_ / "tb").string());
+  if (group_->distributed()) {
+    // Every rank restored from the same checkpoint; rank 0's parameters win either way.
+    const double step = double(start_step_);
+    if (group_->all_reduce_max(step) != -group_->all_reduce_max(-step)) {
+      throw ExitRequest(kExitDistributed, cat("rank ", group_->rank(), ": ranks resumed at different steps (this one "
+                                              "at ", start_step_, "); is ", checkpoint_dir_.string(),
+                                              " on a shared file system?"));
+    }
+    reducer_->broadcast_parameters();
+  }
+  if (start_step_ > 0 && snapshot_.counters.world_size != group_->world_size()) {
+    log_warn("resuming a run trained on ", snapshot_.counters.world_size, " rank(s) with ", group_->world_size(),
+             ": the data order continues unchanged, but sums over ranks change order, so losses differ slightly");
+  }
+  snapshot_.counters.world_size = group_->world_size();
+  if (group_->is_main()) metrics_ = std::make_unique<MetricsLog>((run_dir_ / "metrics.jsonl").string(), start_step_);
+  if (group_->is_main() && config_.logging.tensorboard) {
+    tensorboard_ = std::make_unique<TensorBoardWriter>((run_dir_ / "tb").string());
+  }
   install_stop_handlers();
   LoaderOptions lo;
   lo.batch_size = config_.trainer.batch_size;
@@ -215,17 +306,21 @@ void Trainer::run() {
   lo.seed = uint64_t(config_.run.seed);
   lo.prefetch = config_.data.prefetch;
   lo.masking = masking_;
+  lo.rank = group_->rank();
+  lo.world_size = group_->world_size();
   Loader loader(train_source_, lo, start_step_);
 
   start_ = Clock::now();
+  last_step_end_ = start_;
   auto window_start = Clock::now();
   int64_t window_tokens = 0;
   auto& counters = snapshot_.counters;
   while (counters.step < config_.trainer.max_steps) {
     StepStats stats = train_step(ctx_, loader.next());
     counters.step = stats.step + 1;
-    counters.tokens_seen += stats.tokens;
-    window_tokens += stats.tokens;
+    const int64_t tokens = int64_t(group_->all_reduce_sum(double(stats.tokens)));  // all ranks
+    counters.tokens_seen += tokens;
+    window_tokens += tokens;
     if (stats.skipped) {
       ++counters.nonfinite_steps;
       log_warn("step ", counters.step, ": non-finite loss or gradient (mlm_loss ", stats.mlm_loss, ", grad_norm ",
@@ -237,21 +332,41 @@ void Trainer::run() {
                                              checkpoint_dir_.string(), " is kept"));
       }
     }
+    if (options_.on_step && group_->is_main()) report_progress(stats);
     // The outer loop only schedules: logging, evaluation, checkpoints, stop requests.
-    if (counters.step % config_.trainer.log_every == 0 || counters.step == config_.trainer.max_steps) {
+    if (group_->is_main() &&
+        (counters.step % config_.trainer.log_every == 0 || counters.step == config_.trainer.max_steps)) {
       log_step(stats, std::chrono::duration<double>(Clock::now() - window_start).count(), window_tokens);
       window_start = Clock::now();
       window_tokens = 0;
     }
-    if (config_.eval.every > 0 && counters.step % config_.eval.every == 0) evaluate();
-    const bool stopping = stop_signal() != 0;
-    if (stopping || is_checkpoint_step(config_.checkpoint, counters.step, config_.trainer.max_steps)) checkpoint();
+    if (config_.eval.every > 0 && counters.step % config_.eval.every == 0) {
+      group_->main_runs("evaluating", [this] { evaluate(); });
+    }
+    // A signal to any rank stops all of them at the same step.
+    const bool stopping = group_->all_reduce_max(stop_signal() != 0 ? 1.0 : 0.0) > 0;
+    if (stopping || is_checkpoint_step(config_.checkpoint, counters.step, config_.trainer.max_steps)) {
+      if (reducer_ && config_.distributed.check_params) reducer_->check_parameters(counters.step);
+      if (group_->is_main()) checkpoint();
+    }
     if (stopping) {
-      throw ExitRequest(kExitInterrupted, cat("stopped by signal ", stop_signal(), " after step ", counters.step,
+      const std::string by = stop_signal() != 0 ? cat("signal ", stop_signal()) : "a signal to another rank";
+      throw ExitRequest(kExitInterrupted, cat("stopped by ", by, " after step ", counters.step,
                                               "; checkpoint written (resume with --resume auto)"));
     }
   }
-  if (config_.eval.every > 0 && counters.step % config_.eval.every != 0) evaluate();
+  if (config_.eval.every > 0 && counters.step % config_.eval.every != 0) {
+    group_->main_runs("evaluating", [this] { evaluate(); });
+  }
+  if (reducer_) {
+    const uint32_t crc = reducer_->check_parameters(counters.step);
+    const ReducerTimings& t = reducer_->timings();
+    log_info("distributed: ", group_->world_size(), " ranks agree on the parameters (crc32 ", crc, "); gradient "
+             "all-reduce in ", reducer_->num_buckets(), " buckets over ", t.steps, " steps: ", fixed(t.comm_s, 3),
+             " s communicating, ", fixed(t.exposed_s, 3), " s exposed after backward (", fixed(100 * t.overlap(), 1),
+             "% overlapped)");
+    group_->barrier();  // nobody leaves while the others still need rank 0's store
+  }
   log_info("done: ", counters.step, " steps, ", counters.tokens_seen, " tokens, ", counters.nonfinite_steps,
            " skipped; outputs in ", run_dir_.string());
 }

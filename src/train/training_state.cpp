@@ -67,6 +67,7 @@ std::string save_training_checkpoint(const std::string& dir, const TrainingSnaps
       {"step", s.counters.step},
       {"nonfinite_steps", s.counters.nonfinite_steps},
       {"tokens_seen", s.counters.tokens_seen},
+      {"world_size", s.counters.world_size},
       {"loader_next_step", s.counters.step},
       {"model", options_to_json(s.model->options())},
       {"config_yaml", s.config_yaml},
@@ -130,6 +131,7 @@ void restore_training_checkpoint(const LoadedCheckpoint& checkpoint, TrainingSna
   s.counters.step = meta.at("step");
   s.counters.nonfinite_steps = meta.value("nonfinite_steps", int64_t(0));
   s.counters.tokens_seen = meta.value("tokens_seen", int64_t(0));
+  s.counters.world_size = meta.value("world_size", int64_t(1));
 }
 
 LoadedModel load_model_checkpoint(const std::string& path) {

@@ -3,3 +3,13 @@ add_executable(bench_data ${CMAKE_CURRENT_LIST_DIR}/bench_data.cpp)
 target_link_libraries(bench_data PRIVATE sasmlm_core)
 sasmlm_target_settings(bench_data)
 sasmlm_use_pch(bench_data)
+
+add_executable(bench_sas ${CMAKE_CURRENT_LIST_DIR}/bench_sas.cpp)
+target_link_libraries(bench_sas PRIVATE sasmlm_core)
+sasmlm_target_settings(bench_sas)
+sasmlm_use_pch(bench_sas)
+
+add_executable(bench_attention ${CMAKE_CURRENT_LIST_DIR}/bench_attention.cpp)
+target_link_libraries(bench_attention PRIVATE sasmlm_core)
+sasmlm_target_settings(bench_attention)
+sasmlm_use_pch(bench_attention)

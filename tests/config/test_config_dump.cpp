@@ -95,8 +95,9 @@ Config unusual_config() {
   c.trainer.threads = 2;
   c.trainer.device = "cpu";
   c.trainer.precision = "fp32";
+  c.trainer.adamw_impl = "fused";
   c.checkpoint = {100, {0, 10, 50}, 2};
-  c.eval = {50, "ud/dev.conllu", "blimp", 5, 8, 7};
+  c.eval = {50, "ud/dev.conllu", "blimp", 5, 8, 7, 100, 10, 64, 500};
   c.distributed = {"gloo", 60, 12.5, true};
   c.logging = {"debug", "", false};
   return c;

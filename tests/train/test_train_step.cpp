@@ -83,7 +83,9 @@ TEST(TrainStep, FourMicroBatchesOfEightEqualOneBatchOfThirtyTwo) {
           << "lambda " << lambda << " parameter " << i << " max diff "
           << (big.grads[i] - small.grads[i]).abs().max().item<double>();
     }
-    if (lambda != 0.0) EXPECT_GT(big.stats.sas_loss, 0.0);
+    if (lambda != 0.0) {
+      EXPECT_GT(big.stats.sas_loss, 0.0);
+    }
   }
 }
 

@@ -137,9 +137,10 @@ struct TrainerConfig {
   double grad_clip = 1.0;              // global gradient-norm clip (0 = off)
   int64_t max_nonfinite_steps = 20;    // skipped non-finite steps tolerated before stopping
   int64_t log_every = 10;              // steps between log lines / metrics.jsonl records
-  int64_t threads = 0;                 // intra-op CPU threads (0 = all cores)
+  int64_t threads = 0;                 // intra-op CPU threads (0 = CPUs allowed to this process / local ranks)
   std::string device = "auto";         // auto | cpu | cuda
   std::string precision = "auto";      // auto (bf16 on CUDA, fp32 on CPU) | fp32 | bf16
+  std::string adamw_impl = "auto";     // auto (fused on CUDA, per-tensor loop on CPU) | fused | loop
 
   template <class V> void visit(V& v) {
     v("max_steps", max_steps, "optimizer steps");
@@ -156,9 +157,10 @@ struct TrainerConfig {
     v("grad_clip", grad_clip, "global gradient-norm clip (0 = off)");
     v("max_nonfinite_steps", max_nonfinite_steps, "skipped non-finite steps tolerated before stopping");
     v("log_every", log_every, "steps between log lines / metrics.jsonl records");
-    v("threads", threads, "intra-op CPU threads (0 = all cores)");
+    v("threads", threads, "intra-op CPU threads (0 = CPUs allowed to this process / local ranks)");
     v("device", device, "auto | cpu | cuda");
     v("precision", precision, "auto (bf16 on CUDA, fp32 on CPU) | fp32 | bf16");
+    v("adamw_impl", adamw_impl, "auto (fused on CUDA, per-tensor loop on CPU) | fused | loop");
   }
 };
 
@@ -183,6 +185,7 @@ struct EvalConfig {
   int64_t mask_seed = 4321;     // fixed masking seed so checkpoints are comparable
   int64_t uas_max_sentences = 0;  // UAS on the first N sentences of eval.uas (0 = all)
   int64_t blimp_max_pairs = 0;    // BLiMP pairs per paradigm (0 = all 1000; fewer keeps in-training eval cheap)
+  int64_t blimp_batch_copies = 1024;  // masked sentence copies per BLiMP forward (PLL masks every token in turn)
   int64_t twonn_tokens = 2000;    // token representations per layer sampled for TwoNN intrinsic dimension (0 = off)
 
   template <class V> void visit(V& v) {
@@ -194,6 +197,7 @@ struct EvalConfig {
     v("mask_seed", mask_seed, "fixed masking seed so checkpoints are comparable");
     v("uas_max_sentences", uas_max_sentences, "UAS on the first N sentences of eval.uas (0 = all)");
     v("blimp_max_pairs", blimp_max_pairs, "BLiMP pairs per paradigm (0 = all; fewer keeps in-training eval cheap)");
+    v("blimp_batch_copies", blimp_batch_copies, "masked sentence copies per BLiMP forward (PLL masks every token in turn)");
     v("twonn_tokens", twonn_tokens, "token representations per layer for TwoNN intrinsic dimension (0 = off)");
   }
 };

@@ -21,6 +21,9 @@ void set_log_level(LogLevel level);
 bool log_enabled(LogLevel level);
 void log_message(LogLevel level, const std::string& message);
 void flush_log();
+// While a live progress line is drawn on the terminal, console log lines first clear it ("\r\033[K") so they
+// never print over its tail; the line is redrawn on the next update.
+void set_console_live_line(bool on);
 
 // Concatenates anything streamable: cat("step ", step, " loss ", loss).
 template <class... Args>

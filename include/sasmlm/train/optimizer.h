@@ -13,6 +13,13 @@ namespace sasmlm {
 // Group 0 decays, group 1 does not.
 std::unique_ptr<torch::optim::AdamW> make_adamw(torch::nn::Module& model, const TrainerConfig& config);
 
+// Whether the fused AdamW kernel (one multi-tensor kernel per group) is used for trainer.adamw_impl on `device`.
+bool use_fused_adamw(const TrainerConfig& config, const torch::Device& device);
+
+// One AdamW update: optimizer.step(), or with `fused` the same update through ATen's fused kernel, reading and
+// writing the optimizer's own state (step count, exp_avg, exp_avg_sq), so checkpoints are the same either way.
+void adamw_step(torch::optim::AdamW& optimizer, bool fused);
+
 // Learning rate at 0-based optimizer step `step`: linear warmup over warmup_steps, then linear decay to 0 at
 // decay_horizon (or max_steps), cosine decay to 0 at the same horizon, or constant.
 double learning_rate_at(const TrainerConfig& config, int64_t step);

@@ -24,8 +24,11 @@ struct TrainContext {
   uint64_t seed = 0;                       // keys the regularizer's random variants
   torch::Device device = torch::kCPU;
   bool bf16 = false;                       // autocast to bf16 (CUDA)
-  // Data parallelism: sums a scalar over ranks, and averages... (identity on one process).
+  bool fused_adamw = false;                // ATen's fused AdamW kernel (use_fused_adamw)
+  // Data parallelism (identities on one process): sums a scalar over ranks; before_backward(final micro-batch)
+  // arms gradient synchronisation on the step's last backward; reduce_gradients sums gradients over ranks.
   std::function<double(double)> all_reduce_sum = [](double v) { return v; };
+  std::function<void(bool)> before_backward = [](bool) {};
   std::function<void()> reduce_gradients = [] {};
 };
 

@@ -4,11 +4,13 @@
 #include <string>
 
 #include "sasmlm/config/config.h"
+#include "sasmlm/train/progress.h"
 
 namespace sasmlm {
 
 struct TrainOptions {
   std::string resume;  // "" = fresh run (refuses a run dir holding checkpoints), "auto" = newest valid, or a path
+  ProgressCallback on_step;  // called after every step (rank 0), e.g. for a live terminal line; may be empty
 };
 
 // Trains as configured until trainer.max_steps. Throws UserError on bad input and ExitRequest when stopped by a

@@ -15,7 +15,8 @@ namespace sasmlm {
 struct TrainingCounters {
   int64_t step = 0;              // optimizer steps completed (= the loader's next step)
   int64_t nonfinite_steps = 0;   // skipped steps so far
-  int64_t tokens_seen = 0;       // real tokens consumed on this rank
+  int64_t tokens_seen = 0;       // real tokens consumed, all ranks
+  int64_t world_size = 1;        // ranks that trained up to `step` (a resume on another count warns)
 };
 
 struct TrainingSnapshot {

@@ -1,0 +1,53 @@
+// Training-dynamics onsets (Chen et al. 2024) from a run's eval series.
+//
+// Rule, applied to each series against its eval steps:
+//   1. Smoothing: a Gaussian kernel over eval points (index space, sigma = `sigma` points, default 1), truncated
+//      at 3 sigma; beyond the ends the series is extended by point reflection (f(-k) = 2 f(0) - f(k)), which keeps
+//      straight lines straight, so the ends gain no curvature. Index space, not step space, so log-spaced
+//      checkpoints are smoothed as evenly as linear ones.
+//   2. Acceleration: the three-point second derivative for uneven spacing,
+//        a_i = 2 [ (f_{i+1} - f_i) / h_r - (f_i - f_{i-1}) / h_l ] / (h_l + h_r),  h_l = s_i - s_{i-1}, h_r = s_{i+1} - s_i,
+//      at the interior points 1..n-2.
+//   3. structure onset = the step where the smoothed UAS acceleration peaks (the largest positive a_i; none when
+//      no a_i > 0: UAS never accelerates). capabilities onset = the next local minimum of that acceleration after
+//      the structure onset (the bend into the UAS plateau: first interior j > i with a_j <= a_{j-1} and
+//      a_j <= a_{j+1}; none when the acceleration still falls at the last interior point). blimp onset = the step
+//      where the smoothed BLiMP acceleration peaks (same rule as the structure onset).
+// Series of fewer than kMinOnsetPoints points, or holding a non-finite value, give no onset (null in JSON).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sasmlm {
+
+constexpr int64_t kMinOnsetPoints = 5;
+constexpr double kDefaultOnsetSigma = 1.0;
+
+struct Onsets {
+  std::optional<int64_t> structure;     // step of peak smoothed UAS acceleration
+  std::optional<int64_t> capabilities;  // step of the next acceleration minimum after it (UAS plateau)
+  std::optional<int64_t> blimp;         // step of peak smoothed BLiMP acceleration
+  double sigma = kDefaultOnsetSigma;    // smoothing width used, in eval points
+  int64_t points = 0;                   // eval points in the series
+};
+
+// Gaussian smoothing over indices (rule 1); sigma <= 0 returns the values unchanged.
+std::vector<double> smooth_series(const std::vector<double>& values, double sigma);
+
+// Rule 2 at every point; the two end points, where it is undefined, are NaN. steps strictly increasing.
+std::vector<double> second_derivative(const std::vector<int64_t>& steps, const std::vector<double>& values);
+
+// `uas` has one value per step; `blimp` one per step or is empty (no BLiMP onset). Steps must be strictly
+// increasing (UserError naming the offending steps otherwise); mismatched lengths are UserError too.
+Onsets find_onsets(const std::vector<int64_t>& steps, const std::vector<double>& uas,
+                   const std::vector<double>& blimp /*may be empty*/, double sigma = kDefaultOnsetSigma);
+
+// {"structure_onset": STEP|null, "capabilities_onset": STEP|null, "blimp_onset": STEP|null,
+//  "smoothing": {"kernel": "gaussian", "sigma_points": S}, "points": N}
+nlohmann::json onsets_to_json(const Onsets& onsets);
+
+}  // namespace sasmlm

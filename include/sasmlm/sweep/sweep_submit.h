@@ -1,0 +1,24 @@
+// `sasmlm sweep plan --submit`: hand the batch script to sbatch and record the job id in DIR/submissions.jsonl.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sasmlm/sweep/sweep_file.h"
+
+namespace sasmlm {
+
+// The absolute path of `program` on $PATH, or "" when it is not there.
+std::string find_on_path(const std::string& program);
+
+struct Submission {
+  std::string job_id;  // the array's job id
+  std::string array;   // the --array range submitted, e.g. "0-3" or "1,3"
+};
+
+// Runs `<sbatch> --parsable --array=RANGE DIR/sweep.sbatch` for the given point indices and appends
+// {"job_id", "array", "submitted_at", "sweep"} to DIR/submissions.jsonl. A failing sbatch is a UserError carrying
+// its exit code (its own message goes to stderr).
+Submission submit_sweep(const SweepSpec& spec, const std::string& sbatch, const std::vector<size_t>& indices);
+
+}  // namespace sasmlm

@@ -1,0 +1,39 @@
+// `sasmlm export` / `sasmlm import`: model checkpoints to and from Hugging Face BertForMaskedLM directories.
+//
+// A directory holds config.json + model.safetensors (model/hf_io.h) and the tokenizer: spiece.model for sasmlm's
+// own SentencePiece models, or a classic BERT vocab.txt (WordPiece) with tokenizer_config.json. An imported
+// checkpoint is a model-only checkpoint (step 0, no optimizer state) whose stored config describes the model, so
+// load_model_checkpoint, `sasmlm eval` and `sasmlm fill-mask` read it like a trained one.
+#pragma once
+
+#include <string>
+
+#include "sasmlm/config/config.h"
+#include "sasmlm/data/tokenizer.h"
+#include "sasmlm/model/bert_options.h"
+
+namespace sasmlm {
+
+constexpr const char* kHfVocabFile = "vocab.txt";
+constexpr const char* kHfTokenizerConfigFile = "tokenizer_config.json";
+constexpr const char* kHfTokenizerJsonFile = "tokenizer.json";
+
+// Writes out_dir (created if needed) from a checkpoint: the model in float32 and its tokenizer's files.
+void export_checkpoint_hf(const std::string& checkpoint_path, const std::string& out_dir);
+
+// The tokenizer of a Hugging Face directory, the first found of: vocab.txt (WordPiece, lowercasing per
+// tokenizer_config.json's do_lower_case, default true); tokenizer.json (transformers 5's save_pretrained writes no
+// vocab.txt) when it is BERT's WordPiece pipeline; spiece.model (a sasmlm SentencePiece model). UserError naming
+// the directory when none exists, or the file when it asks for behaviour WordPiece here does not have
+// (strip_accents different from do_lower_case, tokenize_chinese_chars false, another model or normalizer).
+Tokenizer load_hf_tokenizer(const std::string& dir);
+
+// The config stored with an imported model: defaults, with every model.* field and tokenizer.vocab_size taken from
+// the model and its tokenizer (data.max_seq_len capped at the model's positions).
+Config imported_config(const BertOptions& options, const Tokenizer& tokenizer);
+
+// Reads a Hugging Face directory and writes a model checkpoint at out_path (atomically; parent directories are
+// created). UserError when the tokenizer has more tokens than the model's vocabulary.
+void import_hf_checkpoint(const std::string& hf_dir, const std::string& out_path);
+
+}  // namespace sasmlm

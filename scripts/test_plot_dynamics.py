@@ -1,0 +1,175 @@
+#!/usr/bin/env python3
+"""Tests for plot_dynamics.py: two fake runs (metrics.jsonl, eval.jsonl, onsets.json) give a PNG; bad input gives
+one clear `error:` line and exit code 2.
+
+Run with pytest (`pytest scripts/test_plot_dynamics.py`) or directly (`python scripts/test_plot_dynamics.py`):
+exit 0 when all pass, 1 on a failure, 77 when matplotlib cannot be imported (`python -m pip install matplotlib`).
+"""
+import contextlib
+import io
+import json
+import math
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+try:
+    import matplotlib  # noqa: F401
+except ImportError:
+    matplotlib = None
+    if "pytest" in sys.modules:
+        import pytest
+
+        pytest.skip("matplotlib is not installed (python -m pip install matplotlib)", allow_module_level=True)
+
+import plot_dynamics as pd  # noqa: E402
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def write_jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
+def fake_run(root, name, centre, with_onsets=True):
+    """A run with 12 checkpoints: a sigmoid UAS rise around `centre`, falling loss, rising BLiMP."""
+    run = root / name
+    run.mkdir()
+    metrics, evals = [], []
+    for step in range(0, 1201, 20):
+        metrics.append({"step": step, "mlm_loss": 8.0 * math.exp(-step / 400) + 2.0, "sas_loss": 0.1,
+                        "lambda": 0.0, "lr": 1e-4, "tokens_per_s": 1000.0})
+        if step % 100 == 0:
+            metrics.append({"step": step, "split": "dev", "mlm_loss": 8.0 * math.exp(-step / 400) + 2.3,
+                            "mlm_accuracy": 0.1})
+    for step in range(100, 1201, 100):
+        uas = 0.2 + 0.4 / (1 + math.exp(-(step - centre) / 80))
+        evals.append({"step": step, "uas": uas, "offset_baseline": 0.35, "blimp": {"overall": 0.5 + step / 6000,
+                      "per_paradigm": {"x": 0.5}}, "twonn": [9.0, 7.0 + step / 600, None], "mlm_loss": 3.0})
+    write_jsonl(run / "metrics.jsonl", metrics)
+    write_jsonl(run / "eval.jsonl", evals)
+    if with_onsets:
+        (run / "onsets.json").write_text(json.dumps({"structure_onset": centre - 100, "capabilities_onset":
+                                                     centre + 100, "blimp_onset": None, "points": 12}))
+    return run
+
+
+def run_main(args):
+    """(exit code, stdout, stderr) of plot_dynamics.main(args)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = pd.main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_two_runs_write_png_to_first_run_by_default():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        a = fake_run(root, "sas_off", 500)
+        b = fake_run(root, "sas_on", 700, with_onsets=False)
+        code, out, err = run_main([a, b])
+        assert code == 0, err
+        png = a / "dynamics.png"
+        assert png.read_bytes()[:8] == PNG_MAGIC
+        assert out.strip() == str(png)
+        assert not list(a.glob("*.tmp.png"))
+
+
+def test_out_option_and_last_layer_id():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        a = fake_run(root, "run", 500)
+        target = root / "figs" / "cmp.png"
+        code, _, err = run_main([a, "--out", target, "--id", "last"])
+        assert code == 0, err
+        assert target.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_series_are_read_and_merged():
+    with tempfile.TemporaryDirectory() as tmp:
+        run = fake_run(Path(tmp), "run", 500)
+        series, onsets = pd.load_run(run, "mean")
+        assert len(series["train_loss"]) == 61
+        assert [s for s, _ in series["uas"]] == list(range(100, 1201, 100))
+        assert series["offset"][0] == (100, 0.35)
+        assert abs(series["blimp"][-1][1] - 0.7) < 1e-12
+        assert abs(series["id"][0][1] - (9.0 + 7.0 + 100 / 600) / 2) < 1e-12  # null layer left out of the mean
+        assert onsets == {"structure_onset": 400.0, "capabilities_onset": 600.0}
+        last, _ = pd.load_run(run, "last")
+        assert last["id"] == []  # the last layer is null everywhere
+
+
+def test_metrics_only_run_with_probes_in_eval_lines():
+    with tempfile.TemporaryDirectory() as tmp:
+        run = Path(tmp) / "train_only"
+        run.mkdir()
+        write_jsonl(run / "metrics.jsonl", [{"step": 10, "mlm_loss": 5.0}, {"step": 10, "split": "dev",
+                                            "mlm_loss": 5.5, "uas": 0.3, "blimp": {"overall": 0.55}}])
+        series, onsets = pd.load_run(run, "mean")
+        assert series["uas"] == [(10, 0.3)] and series["blimp"] == [(10, 0.55)] and onsets == {}
+        code, _, err = run_main([run])
+        assert code == 0, err
+
+
+def expect_error(args, *fragments):
+    code, _, err = run_main(args)
+    assert code == pd.EXIT_USER_ERROR, (code, err)
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+
+
+def test_bad_input_gives_clear_errors():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        expect_error([root / "missing"], "missing", "not a directory")
+        empty = root / "empty"
+        empty.mkdir()
+        expect_error([empty], "holds neither metrics.jsonl nor eval.jsonl")
+
+        bad = root / "bad"
+        bad.mkdir()
+        (bad / "metrics.jsonl").write_text('{"step": 1, "mlm_loss": 2.0}\n\n{"step": 2, "mlm_loss": \n')
+        expect_error([bad], "metrics.jsonl:3:", "not valid JSON")
+        (bad / "metrics.jsonl").write_text('[1, 2]\n')
+        expect_error([bad], "metrics.jsonl:1:", "expected a JSON object")
+        (bad / "metrics.jsonl").write_text('{"mlm_loss": 2.0}\n')
+        expect_error([bad], "metrics.jsonl:1:", '"step" must be an integer')
+        (bad / "metrics.jsonl").write_text('{"step": 1, "mlm_loss": "high"}\n')
+        expect_error([bad], "metrics.jsonl:1:", '"mlm_loss" must be a number')
+        (bad / "metrics.jsonl").write_text('{"step": 1, "lr": 0.1}\n')
+        expect_error([bad], "no plottable values")
+        (bad / "metrics.jsonl").write_text('{"step": 1, "mlm_loss": 2.0}\n')
+        (bad / "eval.jsonl").write_text('{"step": 1, "twonn": ["x"]}\n')
+        expect_error([bad], "eval.jsonl:1:", "twonn[]")
+        (bad / "eval.jsonl").write_text('{"step": 1, "uas": 0.4}\n')
+        (bad / "onsets.json").write_text("{broken")
+        expect_error([bad], "onsets.json", "not valid JSON")
+        (bad / "onsets.json").unlink()
+        (bad / "metrics.jsonl").write_bytes(b"\xff\xfe garbage\n")
+        expect_error([bad], "metrics.jsonl", "cannot read")
+
+
+def main():
+    if matplotlib is None:
+        print("skipped: matplotlib is not installed (python -m pip install matplotlib)")
+        return 77
+    failed = 0
+    tests = [(name, fn) for name, fn in sorted(globals().items()) if name.startswith("test_") and callable(fn)]
+    for name, fn in tests:
+        try:
+            fn()
+            print(f"ok    {name}")
+        except Exception:  # noqa: BLE001 - report every failure, keep going
+            failed += 1
+            print(f"FAIL  {name}")
+            traceback.print_exc()
+    print(f"{len(tests) - failed}/{len(tests)} passed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
