@@ -11,6 +11,7 @@
 #include <map>
 
 #include "sasmlm/config/config_loader.h"
+#include "sasmlm/sweep/sweep_points.h"
 #include "sasmlm/core/error.h"
 
 namespace sasmlm {
@@ -18,16 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> split_key(const std::string& key) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t dot = key.find('.', start);
-    parts.push_back(key.substr(start, dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
 
 bool parse_index(const std::string& part, size_t* index) {
   if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos) return false;

@@ -11,6 +11,9 @@ namespace sasmlm {
 // The absolute path of `program` on $PATH, or "" when it is not there.
 std::string find_on_path(const std::string& program);
 
+// Single-quotes `text` for a POSIX shell command line.
+std::string shell_quote(const std::string& text);
+
 struct Submission {
   std::string job_id;  // the array's job id
   std::string array;   // the --array range submitted, e.g. "0-3" or "1,3"
