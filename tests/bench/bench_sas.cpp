@@ -91,7 +91,9 @@ int main(int argc, char** argv) {
     std::vector<std::vector<double>> ms(conditions.size());
     int64_t next = 0;
     for (int64_t w = -1; w < windows; ++w) {  // window -1 warms up every condition
-      for (size_t c = 0; c < conditions.size(); ++c) {
+      // Rotate the order every window, so no condition always runs first (right after another's allocations).
+      for (size_t i = 0; i < conditions.size(); ++i) {
+        const size_t c = (i + size_t(w + 1)) % conditions.size();
         ctx.regularizer = conditions[c].regularizer;
         ctx.schedule = LambdaSchedule({SasWindow{std::nullopt, conditions[c].lambda, std::nullopt}});
         const auto t0 = Clock::now();
