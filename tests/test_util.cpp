@@ -1,10 +1,15 @@
 #include "test_util.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 
@@ -67,6 +72,31 @@ CliResult run_cli(const std::string& args) {
   result.out = so.str();
   result.err = se.str();
   return result;
+}
+
+const fs::path& synth_corpus(int sentences, int pairs) {
+  static std::map<std::pair<int, int>, std::pair<std::unique_ptr<TempDir>, fs::path>> corpora;
+  auto& entry = corpora[{sentences, pairs}];
+  if (!entry.first) {
+    entry.first = std::make_unique<TempDir>();
+    entry.second = entry.first->path() / "synth";
+    const CliResult r = run_cli("synth --out " + entry.second.string() + " --sentences " + std::to_string(sentences) +
+                                " --pairs " + std::to_string(pairs));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  }
+  return entry.second;
+}
+
+int free_port() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace sasmlm::test

@@ -37,6 +37,13 @@ struct CliResult {
 };
 CliResult run_cli(const std::string& args);
 
+// A synthetic treebank made once per process by `sasmlm synth` (train/dev/test.conllu, blimp/) for tests that train
+// through the CLI; one directory per (sentences, pairs), removed at exit.
+const std::filesystem::path& synth_corpus(int sentences, int pairs);
+
+// A loopback TCP port the kernel just handed out (free a moment ago), for process-group rendezvous in tests.
+int free_port();
+
 }  // namespace sasmlm::test
 
 // Skips the current test with a clear message when ../shared/data/<relative> is absent.

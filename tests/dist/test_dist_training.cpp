@@ -1,9 +1,7 @@
 // Data-parallel training through the CLI: two `sasmlm train` processes joined by Gloo on this machine, compared
 // with one process on the same global batch; a killed rank; resuming on a different number of ranks.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,22 +22,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-const fs::path& corpus_dir() {
-  static test::TempDir* dir = [] {
-    auto* d = new test::TempDir();
-    auto r = test::run_cli("synth --out " + (d->path() / "synth").string() + " --sentences 600 --pairs 10");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return d;
-  }();
-  static fs::path path = dir->path() / "synth";
-  return path;
-}
-
 // Tiny model without dropout: one process and two see the same global batch, so their losses agree to rounding.
 std::string write_config(const fs::path& dir, const std::string& run_name, int64_t timeout_s = 30) {
   const fs::path cfg = dir / (run_name + ".yaml");
   test::write_text(cfg, "run: {dir: " + (dir / run_name).string() + ", seed: 11}\n"
-                        "data: {train: [" + (corpus_dir() / "train.conllu").string() + "], prepared_dir: " +
+                        "data: {train: [" + (test::synth_corpus(600, 10) / "train.conllu").string() + "], prepared_dir: " +
                         (dir / "prepared").string() + ", max_seq_len: 32}\n"
                         "tokenizer: {vocab_size: 400}\n"
                         "model: {preset: tiny, layers: 2, hidden: 64, heads: 2, dropout: 0, attention_dropout: 0}\n"
@@ -51,18 +38,6 @@ std::string write_config(const fs::path& dir, const std::string& run_name, int64
                         "check_params: true}\n"
                         "logging: {level: info, tensorboard: false}\n");
   return cfg.string();
-}
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 struct Rank {
@@ -108,7 +83,7 @@ std::string read_text(const fs::path& path) {
 
 // Runs `sasmlm train args` on two Gloo ranks; expects both to succeed.
 void train_two_ranks(const std::vector<std::string>& args, const fs::path& dir) {
-  const int port = free_port();
+  const int port = test::free_port();
   Rank r0 = spawn_rank(args, 0, 2, port, dir), r1 = spawn_rank(args, 1, 2, port, dir);
   EXPECT_EQ(wait_exit(r0.pid), 0) << read_text(r0.err);
   EXPECT_EQ(wait_exit(r1.pid), 0) << read_text(r1.err);
@@ -163,7 +138,7 @@ TEST(DistTraining, KillingOneRankStopsTheOtherWithinTwiceTheTimeout) {
   for (int victim : {1, 0}) {
     const std::string cfg = write_config(dir.path(), "run" + std::to_string(victim), timeout_s);
     const std::vector<std::string> args{"--config", cfg, "--set", "trainer.max_steps=100000"};
-    const int port = free_port();
+    const int port = test::free_port();
     Rank ranks[2] = {spawn_rank(args, 0, 2, port, dir.path()), spawn_rank(args, 1, 2, port, dir.path())};
     const fs::path metrics = dir / ("run" + std::to_string(victim)) / "metrics.jsonl";
     for (int i = 0; i < 3000 && training_records(metrics.parent_path()).size() < 3; ++i) {

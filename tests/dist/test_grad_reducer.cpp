@@ -1,7 +1,5 @@
 // GradReducer and ProcessGroup on real Gloo: two ranks as two threads of this process, talking over localhost.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -11,26 +9,14 @@
 
 #include "sasmlm/core/error.h"
 #include "sasmlm/dist/grad_reducer.h"
+#include "test_util.h"
 
 namespace sasmlm {
 namespace {
 
-// A port the kernel just handed out (free a moment ago).
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 // Runs body(group) on `world` ranks (threads) joined in one Gloo process group; rethrows the first failure.
 void run_ranks(int64_t world, const std::function<void(ProcessGroup&)>& body, int64_t timeout_s = 20) {
-  const int port = free_port();
+  const int port = test::free_port();
   std::vector<std::exception_ptr> errors(static_cast<size_t>(world));
   std::vector<std::thread> threads;
   for (int64_t r = 0; r < world; ++r) {

@@ -20,23 +20,12 @@ namespace sasmlm {
 namespace fs = std::filesystem;
 namespace {
 
-// A synthetic corpus shared by the tests of this file (generated once per process).
-const fs::path& corpus_dir() {
-  static test::TempDir* dir = [] {
-    auto* d = new test::TempDir();
-    auto r = test::run_cli("synth --out " + (d->path() / "synth").string() + " --sentences 1500 --pairs 10");
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return d;
-  }();
-  static fs::path path = dir->path() / "synth";
-  return path;
-}
 
 std::string write_config(const fs::path& dir, int64_t max_steps, const std::string& extra = "") {
   const fs::path cfg = dir / "cfg.yaml";
   test::write_text(cfg, "run: {dir: " + (dir / "run").string() + ", seed: 7}\n"
-                        "data: {train: [" + (corpus_dir() / "train.conllu").string() + "], dev: [" +
-                        (corpus_dir() / "dev.conllu").string() + "], prepared_dir: " +
+                        "data: {train: [" + (test::synth_corpus(1500, 10) / "train.conllu").string() + "], dev: [" +
+                        (test::synth_corpus(1500, 10) / "dev.conllu").string() + "], prepared_dir: " +
                         (dir / "prepared").string() + ", max_seq_len: 64}\n"
                         "tokenizer: {vocab_size: 400}\n"
                         "model: {preset: tiny, layers: 2, hidden: 64, heads: 2}\n"
