@@ -4,9 +4,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "sasmlm/core/error.h"
 
@@ -15,6 +18,22 @@ namespace fs = std::filesystem;
 
 namespace {
 std::string errno_text() { return std::strerror(errno); }
+
+// A write that failed for lack of space names the remedy; anything else asks the generic question.
+std::string write_hint(int err) {
+  if (err == ENOSPC || err == EDQUOT || err == EFBIG) return " (hint: free disk space there, or write elsewhere)";
+  return " (hint: is the disk full or read-only?)";
+}
+
+// Test-only hook: SASMLM_TEST_SLOW_WRITE_MS=N pauses N ms in commit() while the temporary file is still partial
+// (its tail unflushed), so tests/train/test_fault_injection.cpp can SIGKILL a process inside a checkpoint write.
+void test_slow_write_pause() {
+  static const long ms = [] {
+    const char* v = std::getenv("SASMLM_TEST_SLOW_WRITE_MS");
+    return v == nullptr ? 0L : std::atol(v);
+  }();
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
 }  // namespace
 
 AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {
@@ -39,20 +58,24 @@ void AtomicFileWriter::write(const void* data, size_t size) {
   SASMLM_CHECK(file_ != nullptr && !committed_, "write after commit: " + path_.string());
   if (size == 0) return;
   if (std::fwrite(data, 1, size, file_) != size) {
-    throw UserError("cannot write " + path_.string() + ": " + errno_text() + " (hint: is the disk full?)");
+    const int err = errno;
+    throw UserError("cannot write " + path_.string() + ": " + std::strerror(err) + write_hint(err));
   }
   bytes_written_ += size;
 }
 
 void AtomicFileWriter::commit() {
   SASMLM_CHECK(file_ != nullptr && !committed_, "double commit: " + path_.string());
+  test_slow_write_pause();
   bool ok = std::fflush(file_) == 0 && ::fsync(::fileno(file_)) == 0;
-  int saved = errno;
-  ok = (std::fclose(file_) == 0) && ok;
+  int saved = ok ? 0 : errno;
+  if (std::fclose(file_) != 0 && ok) {
+    ok = false;
+    saved = errno;
+  }
   file_ = nullptr;
   if (!ok) {
-    errno = saved;
-    throw UserError("cannot write " + path_.string() + ": " + errno_text() + " (hint: is the disk full?)");
+    throw UserError("cannot write " + path_.string() + ": " + std::strerror(saved) + write_hint(saved));
   }
   if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
     throw UserError("cannot rename " + tmp_path_.string() + " to " + path_.string() + ": " + errno_text());

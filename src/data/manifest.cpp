@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 
 #include "sasmlm/core/checksum.h"
@@ -18,6 +19,27 @@ uint32_t parse_hex32(const std::string& text) {
     throw std::invalid_argument("expected a CRC-32 as 8 lowercase hex digits, found '" + text + "'");
   }
   return static_cast<uint32_t>(std::strtoul(text.c_str(), nullptr, 16));
+}
+
+// An integer field. nlohmann's get<> would convert a JSON float out of range with undefined behaviour and wrap
+// an integer that does not fit; both are refused, naming the key (the caller adds the file).
+template <class T>
+T get_integer(const json& parent, const char* key) {
+  const json& v = parent.at(key);
+  const uint64_t max = static_cast<uint64_t>(std::numeric_limits<T>::max());
+  const int64_t min = static_cast<int64_t>(std::numeric_limits<T>::min());
+  bool ok = false;
+  if (v.is_number_unsigned()) {
+    ok = v.get<uint64_t>() <= max;
+  } else if (v.is_number_integer()) {
+    const int64_t x = v.get<int64_t>();
+    ok = x >= min && (x < 0 || static_cast<uint64_t>(x) <= max);
+  }
+  if (!ok) {
+    throw std::invalid_argument(std::string(key) + ": expected an integer from " + std::to_string(min) + " to " +
+                                std::to_string(max) + ", found " + v.dump());
+  }
+  return v.get<T>();
 }
 
 json counts_to_json(const SplitSummary& c) {
@@ -37,17 +59,17 @@ json counts_to_json(const SplitSummary& c) {
 
 SplitSummary counts_from_json(const json& j) {
   SplitSummary c;
-  c.sentences = j.at("sentences").get<int64_t>();
-  c.words = j.at("words").get<int64_t>();
-  c.arcs = j.at("arcs").get<int64_t>();
-  c.skipped_sentences = j.at("skipped_sentences").get<int64_t>();
-  c.sentences_split = j.at("sentences_split").get<int64_t>();
-  c.sentences_dropped = j.at("sentences_dropped").get<int64_t>();
-  c.chunks = j.at("chunks").get<int64_t>();
-  c.arcs_cut = j.at("arcs_cut").get<int64_t>();
-  c.tokens = j.at("tokens").get<int64_t>();
-  c.sequences = j.at("sequences").get<int64_t>();
-  c.shards = j.at("shards").get<int64_t>();
+  c.sentences = get_integer<int64_t>(j, "sentences");
+  c.words = get_integer<int64_t>(j, "words");
+  c.arcs = get_integer<int64_t>(j, "arcs");
+  c.skipped_sentences = get_integer<int64_t>(j, "skipped_sentences");
+  c.sentences_split = get_integer<int64_t>(j, "sentences_split");
+  c.sentences_dropped = get_integer<int64_t>(j, "sentences_dropped");
+  c.chunks = get_integer<int64_t>(j, "chunks");
+  c.arcs_cut = get_integer<int64_t>(j, "arcs_cut");
+  c.tokens = get_integer<int64_t>(j, "tokens");
+  c.sequences = get_integer<int64_t>(j, "sequences");
+  c.shards = get_integer<int64_t>(j, "shards");
   c.skip_reasons = j.at("skip_reasons").get<std::vector<std::string>>();
   return c;
 }
@@ -64,11 +86,11 @@ json file_to_json(const FileEntry& f, bool shard) {
 FileEntry file_from_json(const json& j, bool shard) {
   FileEntry f;
   f.path = j.at(shard ? "file" : "path").get<std::string>();
-  f.bytes = j.at("bytes").get<uint64_t>();
+  f.bytes = get_integer<uint64_t>(j, "bytes");
   f.crc = parse_hex32(j.at("crc32").get<std::string>());
   if (shard) {
-    f.sequences = j.at("sequences").get<int64_t>();
-    f.tokens = j.at("tokens").get<int64_t>();
+    f.sequences = get_integer<int64_t>(j, "sequences");
+    f.tokens = get_integer<int64_t>(j, "tokens");
   }
   return f;
 }
@@ -117,19 +139,19 @@ Manifest Manifest::parse(const std::string& text, const std::string& path) {
   }
   Manifest m;
   try {
-    m.format_version = j.at("format_version").get<int64_t>();
+    m.format_version = get_integer<int64_t>(j, "format_version");
     if (m.format_version != kManifestFormatVersion) {
       throw UserError(path + ": manifest format version " + std::to_string(m.format_version) +
                       ", this build reads " + std::to_string(kManifestFormatVersion) + hint);
     }
-    m.shard_format_version = j.at("shard_format_version").get<int64_t>();
+    m.shard_format_version = get_integer<int64_t>(j, "shard_format_version");
     const json& tok = j.at("tokenizer");
     m.tokenizer_file = tok.at("file").get<std::string>();
     m.tokenizer_checksum = parse_hex32(tok.at("checksum").get<std::string>());
-    m.vocab_size = j.at("vocab_size").get<int32_t>();
+    m.vocab_size = get_integer<int32_t>(j, "vocab_size");
     m.relations = j.at("relations").get<std::vector<std::string>>();
     m.settings = j.at("settings");
-    m.max_seq_len = m.settings.at("data").at("max_seq_len").get<int64_t>();
+    m.max_seq_len = get_integer<int64_t>(m.settings.at("data"), "max_seq_len");
     for (const auto& [name, s] : j.at("splits").items()) {
       ManifestSplit split;
       split.counts = counts_from_json(s);

@@ -75,6 +75,9 @@ std::vector<FileEntry> describe_sources(const std::vector<std::string>& paths, c
   for (size_t i = 0; i < paths.size(); ++i) {
     const std::string where = key + "[" + std::to_string(i) + "]";
     std::error_code ec;
+    if (fs::is_directory(paths[i], ec)) {
+      throw UserError(where + ": " + paths[i] + " is a directory, expected a CoNLL-U file");
+    }
     if (!fs::is_regular_file(paths[i], ec)) {
       throw UserError(where + ": CoNLL-U file not found: " + paths[i]);
     }

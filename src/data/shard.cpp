@@ -195,6 +195,17 @@ ShardReader::ShardReader(const std::string& path, bool verify_checksum) : path_(
         throw UserError(path + ": corrupt shard: bad offset of sequence " + std::to_string(i) + kRerunHint);
       }
     }
+    // Heads index into their sequence downstream (SAS targets, UAS): one out of range would read past it.
+    for (uint64_t i = 0; verify_checksum && i < sequences; ++i) {
+      const int64_t length = static_cast<int64_t>(offsets_[i + 1] - offsets_[i]);
+      for (uint64_t t = offsets_[i]; t < offsets_[i + 1]; ++t) {
+        if (heads_[t] < -1 || heads_[t] >= length) {
+          throw UserError(path + ": corrupt shard: sequence " + std::to_string(i) + " token " +
+                          std::to_string(t - offsets_[i]) + " has head " + std::to_string(heads_[t]) +
+                          ", outside the sequence of length " + std::to_string(length) + kRerunHint);
+        }
+      }
+    }
   } catch (...) {
     unmap();
     throw;

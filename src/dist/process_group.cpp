@@ -9,6 +9,8 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
 
+#include <netdb.h>
+
 #include <cstdlib>
 #include <thread>
 
@@ -190,6 +192,15 @@ ProcessGroup::ProcessGroup(const DistEnv& env, const DistributedConfig& config, 
     : env_(env), timeout_(std::chrono::milliseconds(config.timeout_s * 1000)) {
   if (env_.launcher == "none") return;
   backend_name_ = resolve_backend(config.backend, device);
+  // A host name that does not exist can never rendezvous: say so now instead of retrying until the timeout
+  // (a temporary resolver failure, EAI_AGAIN, is left to the store's retries).
+  addrinfo* resolved = nullptr;
+  const int gai = ::getaddrinfo(env_.master_addr.c_str(), nullptr, nullptr, &resolved);
+  if (gai != 0 && gai != EAI_AGAIN) {
+    throw UserError("MASTER_ADDR='" + env_.master_addr + "': cannot resolve the host name: " + ::gai_strerror(gai) +
+                    " (hint: MASTER_ADDR names rank 0's host)");
+  }
+  if (resolved != nullptr) ::freeaddrinfo(resolved);
   try {
     c10d::TCPStoreOptions options;
     options.port = uint16_t(env_.port);

@@ -125,6 +125,8 @@ nlohmann::json CheckpointEvaluator::evaluate(const std::string& path, const fs::
     out["mlm_loss"] = mlm.loss;
     out["mlm_accuracy"] = mlm.accuracy;
     out["masked_tokens"] = mlm.masked;
+    out["sas_r_per_arc"] = mlm.sas_r_per_arc;
+    out["arcs"] = mlm.arcs;
   }
   out.update(probes_->run(loaded.model, device_));
   return out;

@@ -5,6 +5,7 @@
 
 #include "sasmlm/data/loader.h"
 #include "sasmlm/model/mlm_loss.h"
+#include "sasmlm/sas/regularizer.h"
 
 namespace sasmlm {
 
@@ -14,7 +15,10 @@ MlmEvalResult evaluate_mlm(BertForMaskedLM& model, const SequenceSource& source,
   const bool was_training = model->is_training();
   model->eval();
   torch::NoGradGuard no_grad;
+  // The paper's definition whatever the run's own sas.* options are (a control variant must not change the yardstick).
+  const std::unique_ptr<Regularizer> sas = make_regularizer(SasConfig{}, model->options().layers);
   double loss_sum = 0;
+  double sas_sum = 0;
   int64_t correct = 0;
   const int64_t limit = std::min(source.size(), batch_size * max_batches);
   for (int64_t start = 0; start < limit; start += batch_size) {
@@ -23,7 +27,10 @@ MlmEvalResult evaluate_mlm(BertForMaskedLM& model, const SequenceSource& source,
     // The step is fixed (0) so the mask depends only on (mask_seed, sequence, position).
     Batch batch = apply_masking(collate(source, ids, 0), masking, mask_seed).to(device);
     if (batch.mlm_positions.size(0) == 0) continue;
-    torch::Tensor hidden = model->encode(batch.input_ids, batch.attention_mask);  // (B, T, H)
+    sas->begin(batch.heads, batch.attention_mask, 0);
+    torch::Tensor hidden = model->encode(batch.input_ids, batch.attention_mask, sas.get());  // (B, T, H)
+    result.arcs += sas->num_arcs();
+    sas_sum += sas->finish().item<double>();
     torch::Tensor logits = model->mlm_logits(hidden, batch.mlm_positions);       // (M, V)
     loss_sum += mlm_loss_sum(logits, batch.mlm_labels).item<double>();
     correct += (logits.argmax(-1) == batch.mlm_labels).sum().item<int64_t>();
@@ -34,6 +41,7 @@ MlmEvalResult evaluate_mlm(BertForMaskedLM& model, const SequenceSource& source,
     result.loss = loss_sum / double(result.masked);
     result.accuracy = double(correct) / double(result.masked);
   }
+  if (result.arcs > 0) result.sas_r_per_arc = sas_sum / double(result.arcs);
   if (was_training) model->train();
   return result;
 }

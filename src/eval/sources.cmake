@@ -10,7 +10,7 @@ sasmlm_add_module(eval
     ${CMAKE_CURRENT_LIST_DIR}/uas_scorer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/uas.cpp
     ${CMAKE_CURRENT_LIST_DIR}/probes.cpp
-  DEPS core config data model
+  DEPS core config data model sas
 )
 
 # `sasmlm eval` on saved checkpoints reads them with train's checkpoint code, while the trainer calls the probes:

@@ -1,6 +1,10 @@
 #include "sasmlm/train/checkpoint.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -43,6 +47,33 @@ int64_t step_of(const fs::path& path) {
   } catch (...) {
     return -1;
   }
+}
+
+// The loaders read these fields. A checkpoint whose CRC matches but whose metadata lacks them or has other types
+// (written by another tool, or by hand) is refused here, naming the key, instead of failing inside the JSON library.
+void check_metadata(const nlohmann::json& meta, const std::string& path) {
+  if (!meta.is_object()) {
+    throw UserError(path + ": checkpoint metadata is not a JSON object (found " + meta.type_name() + ")");
+  }
+  auto expect = [&](const char* key, bool ok, const char* expected) {
+    if (ok) return;
+    std::string found = meta.at(key).dump();
+    if (found.size() > 60) found = found.substr(0, 57) + "...";
+    throw UserError(path + ": checkpoint metadata: " + key + ": expected " + expected + ", found " + found);
+  };
+  if (!meta.contains("step")) throw UserError(path + ": checkpoint metadata has no step");
+  expect("step", meta.at("step").is_number_integer() && meta.at("step").get<int64_t>() >= 0,
+         "a non-negative integer");
+  for (const char* key : {"nonfinite_steps", "tokens_seen", "world_size", "loader_next_step", "saved_at_unix"}) {
+    if (meta.contains(key)) expect(key, meta.at(key).is_number_integer(), "an integer");
+  }
+  if (meta.contains("tokenizer_checksum")) {
+    const auto& crc = meta.at("tokenizer_checksum");
+    expect("tokenizer_checksum", crc.is_number_unsigned() && crc.get<uint64_t>() <= 0xffffffffULL,
+           "a CRC-32 (an integer from 0 to 4294967295)");
+  }
+  if (meta.contains("model")) expect("model", meta.at("model").is_object(), "an object");
+  if (meta.contains("config_yaml")) expect("config_yaml", meta.at("config_yaml").is_string(), "a string");
 }
 
 }  // namespace
@@ -105,6 +136,7 @@ LoadedCheckpoint read_checkpoint(const std::string& path) {
   } catch (const std::exception& e) {
     throw UserError(path + ": unreadable checkpoint metadata: " + e.what());
   }
+  check_metadata(out.metadata, path);
   out.payload = bytes.substr(offset, payload_size);
   return out;
 }
@@ -149,7 +181,29 @@ std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir) 
   return std::nullopt;
 }
 
+namespace {
+
+// A killed writer leaves step_N.ckpt.tmp.<pid> behind (never read: step_of() rejects the name); once its process is
+// gone the file is only wasted space, as large as a checkpoint.
+void remove_dead_temporaries(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.find(".ckpt.tmp.");
+    if (name.rfind("step_", 0) != 0 || at == std::string::npos) continue;
+    const std::string pid_text = name.substr(at + 10);
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = pid_t(std::stol(pid_text));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    std::error_code remove_ec;
+    if (fs::remove(entry.path(), remove_ec)) log_info("removed the partial checkpoint of a killed run: ", name);
+  }
+}
+
+}  // namespace
+
 void prune_checkpoints(const std::string& dir, int64_t keep_last, const std::vector<int64_t>& keep_steps) {
+  remove_dead_temporaries(dir);
   int64_t kept = 0;
   for (const std::string& path : list_checkpoints(dir)) {
     const int64_t step = step_of(path);

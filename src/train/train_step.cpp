@@ -41,14 +41,17 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
 
   // 1. batch: the loss is normalised by the masked-token count of the whole optimizer step (all micro-batches, all
   //    ranks), so accumulation and data parallelism give the large-batch gradient exactly.
-  const double global_masked = ctx.all_reduce_sum(double(batches.num_masked));
+  for (const Batch& micro : batches.micro) stats.tokens += micro.num_real_tokens;
+  std::vector<double> counts = {double(batches.num_masked), double(stats.tokens)};
+  ctx.all_reduce_sums(counts);  // one collective for both counts
+  const double global_masked = counts[0];
   stats.masked = int64_t(global_masked);
+  stats.global_tokens = int64_t(counts[1]);
   torch::Tensor mlm_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(ctx.device));
   torch::Tensor sas_sum = torch::zeros_like(mlm_sum);
 
   for (size_t m = 0; m < batches.micro.size(); ++m) {
     const Batch batch = batches.micro[m].to(ctx.device, /*non_blocking=*/true);
-    stats.tokens += batch.num_real_tokens;
     torch::Tensor loss, mlm, sas;
     {
       AutocastScope autocast(ctx.bf16);
@@ -83,8 +86,12 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
   }
   const double max_norm = ctx.config.grad_clip > 0 ? ctx.config.grad_clip : std::numeric_limits<double>::infinity();
   stats.grad_norm = torch::nn::utils::clip_grad_norm_(params, max_norm);
-  stats.mlm_loss = ctx.all_reduce_sum(mlm_sum.item<double>()) / std::max(global_masked, 1.0);
-  stats.sas_loss = ctx.all_reduce_sum(sas_sum.item<double>());
+  // Both loss sums cross to the host in one copy and over ranks in one collective.
+  const torch::Tensor sums = torch::stack({mlm_sum, sas_sum}).to(torch::kCPU);  // (2,) float64
+  std::vector<double> losses = {sums[0].item<double>(), sums[1].item<double>()};
+  ctx.all_reduce_sums(losses);
+  stats.mlm_loss = losses[0] / std::max(global_masked, 1.0);
+  stats.sas_loss = losses[1];
   stats.skipped = !std::isfinite(stats.grad_norm) || !std::isfinite(stats.mlm_loss) || !std::isfinite(stats.sas_loss);
 
   // 7. step (skipped steps still advance the schedule and the data, so a resume sees the same sequence)

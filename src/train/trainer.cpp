@@ -165,7 +165,14 @@ void Trainer::setup() {
   ctx_.seed = uint64_t(c.run.seed);
   if (group_->distributed()) {
     reducer_ = std::make_unique<GradReducer>(*group_, ctx_.model->parameters(), c.distributed.bucket_mb);
-    ctx_.all_reduce_sum = [this](double v) { return group_->all_reduce_sum(v); };
+    ctx_.all_reduce_sums = [this](std::vector<double>& values) {
+      // One float64 all-reduce for the step's scalars (on the GPU for NCCL, which takes no host tensors).
+      const torch::Device where = group_->backend_name() == "nccl" ? ctx_.device : torch::Device(torch::kCPU);
+      torch::Tensor buffer = torch::tensor(values, torch::kFloat64).to(where);  // (N,)
+      group_->wait(group_->all_reduce_sum_async(buffer), "all-reduce of the step's counts and losses");
+      const torch::Tensor host = buffer.to(torch::kCPU);
+      for (size_t i = 0; i < values.size(); ++i) values[i] = host[int64_t(i)].item<double>();
+    };
     ctx_.before_backward = [this](bool final_micro) { reducer_->prepare_backward(final_micro); };
     ctx_.reduce_gradients = [this] { reducer_->finish(); };
   }
@@ -220,7 +227,8 @@ void Trainer::evaluate() {
   MlmEvalResult r = evaluate_mlm(ctx_.model, *dev_source_, masking_, uint64_t(e.mask_seed), e.batch_size,
                                  e.max_batches, ctx_.device);
   nlohmann::json record = {{"step", snapshot_.counters.step}, {"split", "dev"}, {"mlm_loss", r.loss},
-                           {"mlm_accuracy", r.accuracy}, {"masked_tokens", r.masked}};
+                           {"mlm_accuracy", r.accuracy}, {"masked_tokens", r.masked},
+                           {"sas_r_per_arc", r.sas_r_per_arc}, {"arcs", r.arcs}};
   if (probes_ && probes_->any()) record.update(probes_->run(ctx_.model, ctx_.device));
   metrics_->write(record);
   if (tensorboard_) {
@@ -230,7 +238,7 @@ void Trainer::evaluate() {
     tensorboard_->flush();
   }
   log_info("eval step ", snapshot_.counters.step, ": dev mlm_loss ", fixed(r.loss, 4), " accuracy ",
-           fixed(r.accuracy, 4), " (", r.masked, " masked tokens)");
+           fixed(r.accuracy, 4), " R/arc ", fixed(r.sas_r_per_arc, 4), " (", r.masked, " masked tokens)");
 }
 
 void Trainer::log_step(const StepStats& s, double seconds, int64_t tokens) {
@@ -318,7 +326,7 @@ void Trainer::run() {
   while (counters.step < config_.trainer.max_steps) {
     StepStats stats = train_step(ctx_, loader.next());
     counters.step = stats.step + 1;
-    const int64_t tokens = int64_t(group_->all_reduce_sum(double(stats.tokens)));  // all ranks
+    const int64_t tokens = stats.global_tokens;  // all ranks (summed inside the step, with the masked count)
     counters.tokens_seen += tokens;
     window_tokens += tokens;
     if (stats.skipped) {

@@ -60,6 +60,15 @@ std::vector<std::pair<std::string, at::Generator>> generators() {
   return out;
 }
 
+// A metadata field the loaders need (read_checkpoint has checked the types of those present).
+const nlohmann::json& required_field(const LoadedCheckpoint& checkpoint, const char* key) {
+  if (!checkpoint.metadata.contains(key)) {
+    throw UserError(checkpoint.path + ": checkpoint metadata has no " + key +
+                    " (hint: is it a checkpoint written by sasmlm train?)");
+  }
+  return checkpoint.metadata.at(key);
+}
+
 }  // namespace
 
 std::string save_training_checkpoint(const std::string& dir, const TrainingSnapshot& s) {
@@ -96,7 +105,7 @@ std::string save_training_checkpoint(const std::string& dir, const TrainingSnaps
 
 void restore_training_checkpoint(const LoadedCheckpoint& checkpoint, TrainingSnapshot& s) {
   const auto& meta = checkpoint.metadata;
-  const BertOptions saved = options_from_json(meta.at("model"));
+  const BertOptions saved = options_from_json(required_field(checkpoint, "model"));
   const BertOptions& now = s.model->options();
   const nlohmann::json saved_json = options_to_json(saved), now_json = options_to_json(now);
   for (const char* key : {"vocab_size", "layers", "hidden", "heads", "intermediate", "max_position", "type_vocab"}) {
@@ -106,7 +115,7 @@ void restore_training_checkpoint(const LoadedCheckpoint& checkpoint, TrainingSna
                       " in the config (hint: resume with the checkpoint's model settings, or start a new run.dir)");
     }
   }
-  if (meta.at("tokenizer_checksum").get<uint32_t>() != s.tokenizer_checksum) {
+  if (required_field(checkpoint, "tokenizer_checksum").get<uint32_t>() != s.tokenizer_checksum) {
     throw UserError(checkpoint.path + ": tokenizer mismatch: the checkpoint was trained with a different tokenizer "
                     "than the prepared data (hint: point data.prepared_dir at the data the run was prepared with)");
   }
@@ -128,7 +137,7 @@ void restore_training_checkpoint(const LoadedCheckpoint& checkpoint, TrainingSna
   } catch (const c10::Error& e) {
     throw UserError(checkpoint.path + ": cannot restore training state: " + e.what_without_backtrace());
   }
-  s.counters.step = meta.at("step");
+  s.counters.step = required_field(checkpoint, "step");
   s.counters.nonfinite_steps = meta.value("nonfinite_steps", int64_t(0));
   s.counters.tokens_seen = meta.value("tokens_seen", int64_t(0));
   s.counters.world_size = meta.value("world_size", int64_t(1));
@@ -137,7 +146,7 @@ void restore_training_checkpoint(const LoadedCheckpoint& checkpoint, TrainingSna
 LoadedModel load_model_checkpoint(const std::string& path) {
   LoadedCheckpoint checkpoint = read_checkpoint(path);
   LoadedModel out;
-  out.model = BertForMaskedLM(options_from_json(checkpoint.metadata.at("model")));
+  out.model = BertForMaskedLM(options_from_json(required_field(checkpoint, "model")));
   out.config_yaml = checkpoint.metadata.value("config_yaml", "");
   out.step = checkpoint.metadata.value("step", int64_t(0));
   torch::serialize::InputArchive archive, model_archive;

@@ -13,3 +13,8 @@ add_executable(bench_attention ${CMAKE_CURRENT_LIST_DIR}/bench_attention.cpp)
 target_link_libraries(bench_attention PRIVATE sasmlm_core)
 sasmlm_target_settings(bench_attention)
 sasmlm_use_pch(bench_attention)
+
+add_executable(bench_train_worker ${CMAKE_CURRENT_LIST_DIR}/bench_train_worker.cpp)
+target_link_libraries(bench_train_worker PRIVATE sasmlm_lib_train)  # the trainer and what it needs, no more
+sasmlm_target_settings(bench_train_worker)
+sasmlm_use_pch(bench_train_worker)

@@ -12,6 +12,7 @@
 #include "sasmlm/core/logging.h"
 #include "sasmlm/core/rng.h"
 #include "sasmlm/data/conllu.h"
+#include "sasmlm/data/manifest.h"
 #include "sasmlm/data/prepare.h"
 #include "sasmlm/data/prepared_data.h"
 #include "sasmlm/data/prepared_source.h"
@@ -417,6 +418,42 @@ TEST(Prepare, EwtTrainRoundTrip) {
   const int64_t arcs = expect_round_trip(prepared, "train", read_conllu_file(path.string()));
   EXPECT_EQ(arcs, s.train.arcs - s.train.arcs_cut);
   EXPECT_EQ(s.train.arcs, 204577 - 12544);
+}
+
+// Found by fuzz_manifest: a count written as a huge float (2.5e102) reached nlohmann's get<uint64_t>(), an
+// out-of-range conversion (undefined behaviour); integers that do not fit their field wrapped around.
+TEST(Manifest, NumbersOutOfRangeAreRefusedNamingTheKey) {
+  Manifest m;
+  m.settings = prepare_settings(DataConfig{}, TokenizerConfig{});
+  m.max_seq_len = DataConfig{}.max_seq_len;
+  m.splits["train"].shards.push_back(FileEntry{"train-00000.shard", 100, 0x1234abcd, 2, 10});
+  const json good = json::parse(m.to_json());
+  EXPECT_NO_THROW(Manifest::parse(good.dump(), "p/manifest.json"));
+  auto error_of = [](const json& j) {
+    try {
+      Manifest::parse(j.dump(), "p/manifest.json");
+    } catch (const UserError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  json bad = good;
+  bad["splits"]["train"]["shard_files"][0]["bytes"] = 2.5e102;
+  EXPECT_NE(error_of(bad).find("p/manifest.json: malformed manifest (bytes: expected an integer from 0 to "
+                               "18446744073709551615, found 2.5e+102)"),
+            std::string::npos)
+      << error_of(bad);
+  bad = good;
+  bad["splits"]["train"]["shard_files"][0]["bytes"] = -5;
+  EXPECT_NE(error_of(bad).find("bytes: expected an integer from 0 to"), std::string::npos) << error_of(bad);
+  bad = good;
+  bad["vocab_size"] = int64_t(1) << 32;
+  EXPECT_NE(error_of(bad).find("vocab_size: expected an integer from -2147483648 to 2147483647, found 4294967296"),
+            std::string::npos)
+      << error_of(bad);
+  bad = good;
+  bad["splits"]["train"]["tokens"] = 1.5;
+  EXPECT_NE(error_of(bad).find("tokens: expected an integer"), std::string::npos) << error_of(bad);
 }
 
 }  // namespace

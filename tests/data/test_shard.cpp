@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "sasmlm/core/checksum.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/rng.h"
@@ -174,6 +175,27 @@ TEST(ShardBadInput, FlippedByteFailsChecksum) {
   EXPECT_NE(e.find("hint: delete the prepared dir"), std::string::npos) << e;
   // Skipping verification opens it (the caller asked not to pay for the CRC pass).
   EXPECT_NO_THROW(ShardReader(path, false));
+}
+
+// Found by fuzz_shard: a shard whose CRC matches but whose head points outside its sequence was accepted.
+TEST(ShardBadInput, HeadOutsideSequence) {
+  test::TempDir dir;
+  const std::string path = (dir / "a.shard").string();
+  ShardWriter w(path);
+  w.add(make_sequence(4, 1));
+  w.commit();
+  // One sequence of 4 tokens: offsets (16 bytes) and ids (16 bytes) come first, so heads start 32 bytes into the
+  // payload; token 2's head becomes 9, and the CRC is recomputed so only the new check can refuse it.
+  const int16_t head = 9;
+  patch(path, kShardHeaderSize + 32 + 2 * sizeof(int16_t), &head, sizeof(head));
+  const std::string bytes = read_file(path);
+  const uint32_t crc = crc32(bytes.data() + kShardHeaderSize, bytes.size() - kShardHeaderSize);
+  patch(path, 48, &crc, sizeof(crc));
+  const std::string e = error_of(path);
+  EXPECT_NE(e.find(path + ": corrupt shard: sequence 0 token 2 has head 9, outside the sequence of length 4"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("hint: delete the prepared dir"), std::string::npos) << e;
 }
 
 TEST(ShardBadInput, MissingFile) {

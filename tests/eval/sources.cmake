@@ -8,5 +8,6 @@ sasmlm_add_test_binary(eval
     ${CMAKE_CURRENT_LIST_DIR}/test_blimp.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_twonn.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_onsets.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_mlm_eval.cpp
   DEPS core config data model eval_run
 )

@@ -1,6 +1,9 @@
 sasmlm_add_test_binary(train
   SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/test_bad_input.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_checkpoint.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_disk_full.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_fault_injection.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_hf_checkpoint.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_optimizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_progress.cpp

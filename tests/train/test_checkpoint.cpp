@@ -6,6 +6,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/train/checkpoint.h"
+#include "sasmlm/train/training_state.h"
 #include "test_util.h"
 
 namespace sasmlm {
@@ -89,6 +90,43 @@ TEST(Checkpoint, PruneKeepsLastNAndListedSteps) {
   for (auto& p : left) names.push_back(std::filesystem::path(p).filename().string());
   EXPECT_EQ(names, (std::vector<std::string>{checkpoint_name(6), checkpoint_name(5), checkpoint_name(3),
                                              checkpoint_name(1)}));
+}
+
+// A checkpoint whose CRC matches but whose metadata is not what sasmlm writes (another tool, a hand edit) is refused
+// naming the key, not with a JSON library exception (exit code 1) from inside a loader.
+TEST(Checkpoint, MetadataOfWrongShapeIsAUserError) {
+  test::TempDir dir;
+  const std::string path = (dir / checkpoint_name(3)).string();
+  auto error_with = [&](const nlohmann::json& meta) {
+    torch::serialize::OutputArchive archive;
+    archive.write("weights", torch::zeros({2}));
+    write_checkpoint(path, meta, archive);
+    return expect_user_error(path);
+  };
+  EXPECT_EQ(error_with(nlohmann::json::array({1, 2})),
+            path + ": checkpoint metadata is not a JSON object (found array)");
+  EXPECT_EQ(error_with({{"tokens_seen", 5}}), path + ": checkpoint metadata has no step");
+  EXPECT_EQ(error_with({{"step", -4}}),
+            path + ": checkpoint metadata: step: expected a non-negative integer, found -4");
+  EXPECT_EQ(error_with({{"step", 1}, {"tokenizer_checksum", "abc"}}),
+            path + ": checkpoint metadata: tokenizer_checksum: expected a CRC-32 (an integer from 0 to 4294967295), "
+                   "found \"abc\"");
+  EXPECT_EQ(error_with({{"step", 1}, {"model", 7}}),
+            path + ": checkpoint metadata: model: expected an object, found 7");
+  EXPECT_EQ(error_with({{"step", 1}, {"config_yaml", nlohmann::json::array({1})}}),
+            path + ": checkpoint metadata: config_yaml: expected a string, found [1]");
+
+  // Valid container, but not a training checkpoint: the model loader names what is missing.
+  torch::serialize::OutputArchive archive;
+  archive.write("weights", torch::zeros({2}));
+  write_checkpoint(path, {{"step", 1}}, archive);
+  try {
+    load_model_checkpoint(path);
+    ADD_FAILURE() << "expected UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              path + ": checkpoint metadata has no model (hint: is it a checkpoint written by sasmlm train?)");
+  }
 }
 
 }  // namespace sasmlm

@@ -50,7 +50,8 @@ std::vector<std::string> list_checkpoints(const std::string& dir);
 // The newest checkpoint that verifies; corrupt ones are skipped with a warning naming them. nullopt if none.
 std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir);
 
-// Deletes periodic checkpoints beyond the newest `keep_last`, never the steps listed in `keep_steps`.
+// Deletes periodic checkpoints beyond the newest `keep_last`, never the steps listed in `keep_steps`, and the partial
+// temporaries (step_N.ckpt.tmp.<pid>) of writers that are no longer running.
 void prune_checkpoints(const std::string& dir, int64_t keep_last, const std::vector<int64_t>& keep_steps);
 
 }  // namespace sasmlm

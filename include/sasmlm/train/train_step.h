@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "sasmlm/config/config.h"
 #include "sasmlm/data/loader.h"
@@ -25,9 +26,11 @@ struct TrainContext {
   torch::Device device = torch::kCPU;
   bool bf16 = false;                       // autocast to bf16 (CUDA)
   bool fused_adamw = false;                // ATen's fused AdamW kernel (use_fused_adamw)
-  // Data parallelism (identities on one process): sums a scalar over ranks; before_backward(final micro-batch)
-  // arms gradient synchronisation on the step's last backward; reduce_gradients sums gradients over ranks.
-  std::function<double(double)> all_reduce_sum = [](double v) { return v; };
+  // Data parallelism (identities on one process): all_reduce_sums sums a few host scalars over ranks in place, in
+  // one collective (the step calls it twice: counts before the forward, losses after the backward);
+  // before_backward(final micro-batch) arms gradient synchronisation on the step's last backward;
+  // reduce_gradients sums gradients over ranks.
+  std::function<void(std::vector<double>&)> all_reduce_sums = [](std::vector<double>&) {};
   std::function<void(bool)> before_backward = [](bool) {};
   std::function<void()> reduce_gradients = [] {};
 };
@@ -40,6 +43,7 @@ struct StepStats {
   double lr = 0;
   double grad_norm = 0;    // before clipping
   int64_t tokens = 0;      // real tokens on this rank
+  int64_t global_tokens = 0;  // real tokens, all ranks
   int64_t masked = 0;      // masked tokens, all ranks
   bool skipped = false;    // non-finite loss or gradients: no update
 };
