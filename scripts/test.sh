@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds sasmlm and runs the whole test suite (what CI runs): scripts/test.sh
 # On a fresh Debian 12 machine this installs everything first (scripts/setup.sh).
-#   1. the data module's tests under AddressSanitizer + UndefinedBehaviorSanitizer (asan preset): its parsers read
-#      untrusted input (CoNLL-U, shards, manifests);
-#   2. every test of every module in the release build, through ctest (one ctest test per GoogleTest case).
-# SASMLM_SKIP_ASAN=1 skips step 1 (quick local runs).
+#   1. every libFuzzer target (the readers of untrusted input) for 30 s on its seed corpus: scripts/fuzz.sh --time 30;
+#   2. every test of every module under AddressSanitizer + UndefinedBehaviorSanitizer (asan preset), through ctest
+#      (one ctest test per GoogleTest case);
+#   3. every test again in the release build, the one users run.
+# Quicker local runs: SASMLM_TEST_PRESETS=release (any of "asan release"), SASMLM_SKIP_FUZZ=1,
+# SASMLM_FUZZ_SECONDS=N, SASMLM_TEST_JOBS=N (ctest parallelism, default 2).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # spaCy: scripts/parse_corpus.py is tested with hand-built parses (no model download needed); matplotlib: figures;
@@ -13,13 +15,18 @@ export SASMLM_PY_EXTRAS="${SASMLM_PY_EXTRAS-spacy matplotlib transformers safete
 eval "$("$ROOT/scripts/setup.sh")"
 export CCACHE_BASEDIR="$ROOT"
 cd "$ROOT"
-if [ "${SASMLM_SKIP_ASAN:-0}" != 1 ]; then
-  [ -f build/asan/build.ninja ] || cmake --preset asan >/dev/null
-  cmake --build --preset asan --target test_data -j "$(nproc)"
-  echo "== data module tests under ASan + UBSan"
-  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    build/asan/tests/test_data --gtest_brief=1
+start=$SECONDS
+stamp() { echo "== [$((SECONDS - start)) s] $*"; }
+
+if [ "${SASMLM_SKIP_FUZZ:-0}" != 1 ]; then
+  stamp "fuzz targets, ${SASMLM_FUZZ_SECONDS:-30} s each"
+  scripts/fuzz.sh --time "${SASMLM_FUZZ_SECONDS:-30}"
 fi
-"$ROOT/scripts/build.sh" release
-echo "== all tests (release)"
-ctest --preset release -j "${SASMLM_TEST_JOBS:-2}" --timeout 900
+for preset in ${SASMLM_TEST_PRESETS:-asan release}; do
+  case "$preset" in asan|release|debug) ;; *) echo "test.sh: unknown preset '$preset' in SASMLM_TEST_PRESETS" >&2; exit 2 ;; esac
+  stamp "build ($preset)"
+  "$ROOT/scripts/build.sh" "$preset"
+  stamp "all tests ($preset)"
+  ctest --preset "$preset" -j "${SASMLM_TEST_JOBS:-2}" --timeout 900
+done
+stamp "done"

@@ -33,12 +33,16 @@ torch::Tensor BertSelfAttentionImpl::split_heads(const torch::Tensor& x) const {
 }
 
 torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& attention_mask,
-                                             AttentionObserver* observer, int64_t layer) {
-  const int64_t batch = hidden.size(0);
-  const int64_t length = hidden.size(1);
-  const torch::Tensor q = split_heads(query(hidden));  // (B, h, T, d)
-  const torch::Tensor k = split_heads(key(hidden));    // (B, h, T, d)
-  const torch::Tensor v = split_heads(value(hidden));  // (B, h, T, d)
+                                             AttentionObserver* observer, int64_t layer,
+                                             const TokenLayout* layout) {
+  // The projections run on whatever rows hidden has; attention needs the padded grid. Padded query rows of zeros
+  // attend uniformly to the real keys and are dropped again by unpad.
+  const auto grid = [&](const torch::Tensor& x) { return split_heads(layout != nullptr ? layout->pad(x) : x); };
+  const torch::Tensor q = grid(query(hidden));  // (B, h, T, d)
+  const torch::Tensor k = grid(key(hidden));    // (B, h, T, d)
+  const torch::Tensor v = grid(value(hidden));  // (B, h, T, d)
+  const int64_t batch = q.size(0);
+  const int64_t length = q.size(2);
   // Under autocast q is bf16 while hidden may be fp32: the mask follows the scores' dtype. No mask at all when
   // every token is real, which lets CUDA pick the flash kernel (it takes no arbitrary mask).
   std::optional<torch::Tensor> mask;  // (B, 1, 1, T)
@@ -58,7 +62,8 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden, const 
     // Under autocast softmax runs in fp32; matmul casts both operands back to the autocast dtype.
     context = torch::matmul(dropped, v);
   }
-  return context.transpose(1, 2).reshape({batch, length, heads_ * head_dim_});  // (B, T, H)
+  const torch::Tensor merged = context.transpose(1, 2).reshape({batch, length, heads_ * head_dim_});  // (B, T, H)
+  return layout != nullptr ? layout->unpad(merged) : merged;  // (N, H) or (B, T, H)
 }
 
 }  // namespace sasmlm

@@ -22,8 +22,8 @@ BertAttentionImpl::BertAttentionImpl(const BertOptions& options) {
 }
 
 torch::Tensor BertAttentionImpl::forward(const torch::Tensor& hidden, const torch::Tensor& attention_mask,
-                                         AttentionObserver* observer, int64_t layer) {
-  return output(self(hidden, attention_mask, observer, layer), hidden);
+                                         AttentionObserver* observer, int64_t layer, const TokenLayout* layout) {
+  return output(self(hidden, attention_mask, observer, layer, layout), hidden);
 }
 
 BertIntermediateImpl::BertIntermediateImpl(const BertOptions& options) {
@@ -41,8 +41,8 @@ BertLayerImpl::BertLayerImpl(const BertOptions& options) {
 }
 
 torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& attention_mask,
-                                     AttentionObserver* observer, int64_t layer) {
-  const torch::Tensor attended = attention(hidden, attention_mask, observer, layer);  // (B, T, H)
+                                     AttentionObserver* observer, int64_t layer, const TokenLayout* layout) {
+  const torch::Tensor attended = attention(hidden, attention_mask, observer, layer, layout);  // (B, T, H) or (N, H)
   return output(intermediate(attended), attended);
 }
 

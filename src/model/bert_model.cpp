@@ -4,7 +4,7 @@
 
 namespace sasmlm {
 
-BertEncoderImpl::BertEncoderImpl(const BertOptions& options) {
+BertEncoderImpl::BertEncoderImpl(const BertOptions& options) : unpad_(options.unpad) {
   layer = register_module("layer", torch::nn::ModuleList());
   for (int64_t l = 0; l < options.layers; ++l) {
     layers_.push_back(BertLayer(options));
@@ -14,12 +14,14 @@ BertEncoderImpl::BertEncoderImpl(const BertOptions& options) {
 
 torch::Tensor BertEncoderImpl::forward(torch::Tensor hidden, const torch::Tensor& attention_mask,
                                        AttentionObserver* observer) {
+  const std::optional<TokenLayout> layout = unpad_ ? TokenLayout::from_mask(attention_mask) : std::nullopt;
+  if (layout) hidden = layout->unpad(hidden);  // (N, H)
   for (size_t l = 0; l < layers_.size(); ++l) {
     const auto index = static_cast<int64_t>(l);
     AttentionObserver* wanted = observer != nullptr && observer->wants_layer(index) ? observer : nullptr;
-    hidden = layers_[l](hidden, attention_mask, wanted, index);
+    hidden = layers_[l](hidden, attention_mask, wanted, index, layout ? &*layout : nullptr);
   }
-  return hidden;
+  return layout ? layout->pad(hidden) : hidden;  // (B, T, H)
 }
 
 BertModelImpl::BertModelImpl(const BertOptions& options) {

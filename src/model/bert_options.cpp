@@ -85,6 +85,7 @@ BertOptions bert_options_from(const ModelConfig& config, int64_t vocab_size) {
   o.attention_dropout = config.attention_dropout;
   o.layer_norm_eps = config.layer_norm_eps;
   o.init_std = config.init_std;
+  o.unpad = config.unpad;
   validate_bert_options(o, "model");
   return o;
 }

@@ -1,6 +1,7 @@
 sasmlm_add_module(model
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/bert_options.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/token_layout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/attention.cpp
     ${CMAKE_CURRENT_LIST_DIR}/bert_layer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/embeddings.cpp

@@ -70,6 +70,7 @@ Config unusual_config() {
   c.model.attention_dropout = 1.0 / 3.0;
   c.model.layer_norm_eps = 1e-5;
   c.model.init_std = 0.01;
+  c.model.unpad = false;
   c.sas.variant = "uniform";
   c.sas.directions = "to_head";
   c.sas.schedule = {SasWindow{100, 0.5, -0.25}, SasWindow{2000, -1e-3, std::nullopt},

@@ -3,6 +3,7 @@ sasmlm_add_test_binary(model
     ${CMAKE_CURRENT_LIST_DIR}/test_bert_options.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_bert.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_attention.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_token_layout.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_mlm_loss.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_gradient_check.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_safetensors.cpp

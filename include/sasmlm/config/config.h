@@ -79,6 +79,7 @@ struct ModelConfig {
   double attention_dropout = 0.1;     // dropout on attention probabilities
   double layer_norm_eps = 1e-12;      // LayerNorm epsilon (BERT's)
   double init_std = 0.02;             // normal init standard deviation
+  bool unpad = true;                  // skip padding in projections, FFN and LayerNorm (same results, less work)
 
   template <class V> void visit(V& v) {
     v("preset", preset, "tiny | mini | small | medium | base | large");
@@ -92,6 +93,7 @@ struct ModelConfig {
     v("attention_dropout", attention_dropout, "dropout on attention probabilities");
     v("layer_norm_eps", layer_norm_eps, "LayerNorm epsilon (BERT's)");
     v("init_std", init_std, "normal init standard deviation");
+    v("unpad", unpad, "skip padding in projections, FFN and LayerNorm (same results, less work)");
   }
 };
 

@@ -8,6 +8,7 @@
 
 #include "sasmlm/model/attention_observer.h"
 #include "sasmlm/model/bert_options.h"
+#include "sasmlm/model/token_layout.h"
 
 #include <torch/torch.h>
 
@@ -30,8 +31,11 @@ class BertSelfAttentionImpl : public torch::nn::Module {
   // projection.
   // observer == nullptr: fast path. Otherwise the probability path, calling observer->observe(layer, probs) with
   // probs (B, heads, T, T) taken before or after attention dropout as observer->post_dropout() asks.
+  // layout != nullptr: hidden is the real tokens only, (N, H), and so is the result; attention runs on the padded
+  // grid the layout describes.
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& attention_mask,
-                        AttentionObserver* observer = nullptr, int64_t layer = 0);
+                        AttentionObserver* observer = nullptr, int64_t layer = 0,
+                        const TokenLayout* layout = nullptr);
 
   torch::nn::Linear query{nullptr};
   torch::nn::Linear key{nullptr};

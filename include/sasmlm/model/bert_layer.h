@@ -17,7 +17,7 @@ namespace sasmlm {
 class ResidualOutputImpl : public torch::nn::Module {
  public:
   ResidualOutputImpl(int64_t in_features, const BertOptions& options);
-  // x (B, T, in_features), residual (B, T, H) -> (B, T, H)
+  // x (..., in_features), residual (..., H) -> (..., H): (B, T, .) or unpadded (N, .)
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual);
 
   torch::nn::Linear dense{nullptr};
@@ -32,9 +32,9 @@ TORCH_MODULE(ResidualOutput);
 class BertAttentionImpl : public torch::nn::Module {
  public:
   explicit BertAttentionImpl(const BertOptions& options);
-  // hidden (B, T, H), attention_mask (B, T) bool -> (B, T, H); observer as in BertSelfAttention.
+  // hidden (B, T, H), attention_mask (B, T) bool -> (B, T, H); observer and layout as in BertSelfAttention.
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& attention_mask,
-                        AttentionObserver* observer, int64_t layer);
+                        AttentionObserver* observer, int64_t layer, const TokenLayout* layout = nullptr);
 
   BertSelfAttention self{nullptr};
   ResidualOutput output{nullptr};
@@ -57,8 +57,9 @@ class BertLayerImpl : public torch::nn::Module {
  public:
   explicit BertLayerImpl(const BertOptions& options);
   // hidden (B, T, H), attention_mask (B, T) bool -> (B, T, H). observer == nullptr: fast attention path.
+  // layout != nullptr: hidden and the result are the real tokens only, (N, H) (see TokenLayout).
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& attention_mask,
-                        AttentionObserver* observer, int64_t layer);
+                        AttentionObserver* observer, int64_t layer, const TokenLayout* layout = nullptr);
 
   BertAttention attention{nullptr};
   BertIntermediate intermediate{nullptr};

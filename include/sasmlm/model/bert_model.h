@@ -18,12 +18,14 @@ class BertEncoderImpl : public torch::nn::Module {
  public:
   explicit BertEncoderImpl(const BertOptions& options);
   // hidden (B, T, H), attention_mask (B, T) bool -> (B, T, H). Layer l takes the probability path exactly when
-  // observer != nullptr && observer->wants_layer(l).
+  // observer != nullptr && observer->wants_layer(l). With options.unpad and padding in the mask, the layers run
+  // on the real tokens only; the result is zero at padded positions.
   torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& attention_mask, AttentionObserver* observer);
 
   torch::nn::ModuleList layer{nullptr};
 
  private:
+  bool unpad_;
   std::vector<BertLayer> layers_;  // the same modules as `layer`, typed for calling forward
 };
 TORCH_MODULE(BertEncoder);

@@ -24,6 +24,7 @@ struct BertOptions {
   double attention_dropout = 0.1;  // dropout on attention probabilities
   double layer_norm_eps = 1e-12;   // every LayerNorm's epsilon
   double init_std = 0.02;          // N(0, init_std) for Linear and Embedding weights
+  bool unpad = true;               // execution, not shape (not saved): row-wise layers on real tokens only
 
   int64_t head_dim() const { return hidden / heads; }
 };
