@@ -7,9 +7,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench_batches.h"
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/logging.h"
-#include "sasmlm/data/prepared_source.h"
 #include "sasmlm/train/optimizer.h"
 #include "sasmlm/train/train_step.h"
 
@@ -48,21 +48,11 @@ int main(int argc, char** argv) {
   }
   setup_logging("warn", "", true);
   const Config config = load_config(argv[1]);
-  const std::string prepared = config.data.prepared_dir.empty() ? config.run.dir + "/prepared" : config.data.prepared_dir;
-  auto data = prepare_and_open(config.data, config.tokenizer, prepared);
-  auto source = make_split_source(data, "train");
-
   // The same few real batches for every condition, built once: the loader is not what is measured here.
-  LoaderOptions lo;
-  lo.batch_size = config.trainer.batch_size;
-  lo.seed = uint64_t(config.run.seed);
-  lo.prefetch = 0;
-  lo.masking = masking_options_from(config.data, data->vocab_size());
-  Loader loader(source, lo, 0);
-  std::vector<StepBatches> batches;
-  for (int64_t i = 0; i < num_batches; ++i) batches.push_back(loader.next());
+  const bench::BenchBatches prepared = bench::fixed_train_batches(config, num_batches);
+  const std::vector<StepBatches>& batches = prepared.steps;
 
-  std::cout << "threads " << torch::get_num_threads() << ", batch " << lo.batch_size << " x " << config.data.max_seq_len
+  std::cout << "threads " << torch::get_num_threads() << ", batch " << prepared.batch_size << " x " << config.data.max_seq_len
             << ", sas.variant " << config.sas.variant << ", " << windows << " windows x " << steps_per_window
             << " steps per condition, alternating\n";
   std::cout << "preset  absent_ms  lambda0_ms  active_ms  lambda0/absent  active/absent\n";
@@ -72,7 +62,7 @@ int main(int argc, char** argv) {
     mc.layers = mc.hidden = mc.heads = mc.intermediate = 0;
     torch::manual_seed(0);
     TrainContext ctx;
-    ctx.model = BertForMaskedLM(bert_options_from(mc, data->vocab_size()));
+    ctx.model = BertForMaskedLM(bert_options_from(mc, prepared.vocab_size));
     ctx.model->train();
     ctx.config = config.trainer;
     auto optimizer = make_adamw(*ctx.model, ctx.config);

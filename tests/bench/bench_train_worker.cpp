@@ -13,10 +13,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "bench_batches.h"
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/logging.h"
-#include "sasmlm/data/prepared_source.h"
 #include "sasmlm/train/optimizer.h"
 #include "sasmlm/train/train_step.h"
 
@@ -85,25 +85,14 @@ int main(int argc, char** argv) {
   config.model.layers = config.model.hidden = config.model.heads = config.model.intermediate = 0;
   if (threads > 0) torch::set_num_threads(int(threads));
 
-  const std::string prepared = config.data.prepared_dir.empty() ? config.run.dir + "/prepared" : config.data.prepared_dir;
-  auto data = prepare_and_open(config.data, config.tokenizer, prepared);
-  auto source = make_split_source(data, "train");
-  LoaderOptions lo;
-  lo.batch_size = config.trainer.batch_size;
-  lo.seed = uint64_t(config.run.seed);
-  lo.prefetch = 0;
-  lo.masking = masking_options_from(config.data, data->vocab_size());
-  std::vector<StepBatches> batches;
-  {
-    Loader loader(source, lo, 0);
-    for (int64_t i = 0; i < num_batches; ++i) batches.push_back(loader.next());
-  }
+  const bench::BenchBatches fixed = bench::fixed_train_batches(config, num_batches);
+  const std::vector<StepBatches>& batches = fixed.steps;
   if (!dump.empty()) write_batches(dump, batches);
 
   // As Trainer::setup: seeded init, two AdamW groups, the fused/loop choice of trainer.adamw_impl.
   torch::manual_seed(uint64_t(config.run.seed));
   TrainContext ctx;
-  ctx.model = BertForMaskedLM(bert_options_from(config.model, data->vocab_size()));
+  ctx.model = BertForMaskedLM(bert_options_from(config.model, fixed.vocab_size));
   ctx.model->train();
   ctx.config = config.trainer;
   ctx.seed = uint64_t(config.run.seed);
@@ -127,7 +116,7 @@ int main(int argc, char** argv) {
       {"init_std", o.init_std}, {"lr", t.lr}, {"beta1", t.beta1}, {"beta2", t.beta2}, {"eps", t.eps},
       {"weight_decay", t.weight_decay}, {"grad_clip", t.grad_clip}, {"warmup_steps", t.warmup_steps},
       {"threads", torch::get_num_threads()}, {"fused_adamw", ctx.fused_adamw}, {"sas_lambda", sas_lambda}, {"overrides", overrides},
-      {"batch_size", lo.batch_size}, {"max_seq_len", config.data.max_seq_len},
+      {"batch_size", fixed.batch_size}, {"max_seq_len", config.data.max_seq_len},
       {"parameters", count_parameters(*ctx.model)}};
   std::cout << "ready " << ready.dump() << std::endl;
 

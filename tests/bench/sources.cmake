@@ -4,7 +4,7 @@ target_link_libraries(bench_data PRIVATE sasmlm_core)
 sasmlm_target_settings(bench_data)
 sasmlm_use_pch(bench_data)
 
-add_executable(bench_sas ${CMAKE_CURRENT_LIST_DIR}/bench_sas.cpp)
+add_executable(bench_sas ${CMAKE_CURRENT_LIST_DIR}/bench_sas.cpp ${CMAKE_CURRENT_LIST_DIR}/bench_batches.cpp)
 target_link_libraries(bench_sas PRIVATE sasmlm_core)
 sasmlm_target_settings(bench_sas)
 sasmlm_use_pch(bench_sas)
@@ -14,7 +14,8 @@ target_link_libraries(bench_attention PRIVATE sasmlm_core)
 sasmlm_target_settings(bench_attention)
 sasmlm_use_pch(bench_attention)
 
-add_executable(bench_train_worker ${CMAKE_CURRENT_LIST_DIR}/bench_train_worker.cpp)
+add_executable(bench_train_worker ${CMAKE_CURRENT_LIST_DIR}/bench_train_worker.cpp
+               ${CMAKE_CURRENT_LIST_DIR}/bench_batches.cpp)
 target_link_libraries(bench_train_worker PRIVATE sasmlm_lib_train)  # the trainer and what it needs, no more
 sasmlm_target_settings(bench_train_worker)
 sasmlm_use_pch(bench_train_worker)

@@ -1,0 +1,23 @@
+#include "bench_batches.h"
+
+#include "sasmlm/data/prepared_source.h"
+
+namespace sasmlm::bench {
+
+BenchBatches fixed_train_batches(const Config& config, int64_t count) {
+  const std::string prepared = config.data.prepared_dir.empty() ? config.run.dir + "/prepared" : config.data.prepared_dir;
+  auto data = prepare_and_open(config.data, config.tokenizer, prepared);
+  LoaderOptions lo;
+  lo.batch_size = config.trainer.batch_size;
+  lo.seed = uint64_t(config.run.seed);
+  lo.prefetch = 0;
+  lo.masking = masking_options_from(config.data, data->vocab_size());
+  BenchBatches out;
+  out.vocab_size = data->vocab_size();
+  out.batch_size = lo.batch_size;
+  Loader loader(make_split_source(data, "train"), lo, 0);
+  for (int64_t i = 0; i < count; ++i) out.steps.push_back(loader.next());
+  return out;
+}
+
+}  // namespace sasmlm::bench

@@ -1,0 +1,22 @@
+// The fixed set of real training batches the benchmarks time (bench_sas, bench_train_worker): the config's train
+// split, prepared if needed, cut into batches by the trainer's own loader and masking, built once up front so the
+// loader is not what is measured.
+#pragma once
+
+#include "sasmlm/config/config.h"
+#include "sasmlm/data/loader.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace sasmlm::bench {
+
+struct BenchBatches {
+  std::vector<StepBatches> steps;  // `count` optimizer steps' worth, in the loader's order
+  int64_t vocab_size = 0;          // the prepared tokenizer's vocabulary (the model's rows)
+  int64_t batch_size = 0;          // sequences per step
+};
+
+BenchBatches fixed_train_batches(const Config& config, int64_t count);
+
+}  // namespace sasmlm::bench
