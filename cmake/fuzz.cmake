@@ -19,14 +19,8 @@ set(SASMLM_FUZZ_CORE_SOURCES
   ${PROJECT_SOURCE_DIR}/src/core/checksum.cpp
   ${PROJECT_SOURCE_DIR}/src/core/error.cpp
   ${PROJECT_SOURCE_DIR}/src/core/file_util.cpp)
-set(SASMLM_FUZZ_CONFIG_SOURCES
-  ${PROJECT_SOURCE_DIR}/src/config/config_dump.cpp
-  ${PROJECT_SOURCE_DIR}/src/config/config_loader.cpp
-  ${PROJECT_SOURCE_DIR}/src/config/config_reader.cpp
-  ${PROJECT_SOURCE_DIR}/src/config/config_validator.cpp
-  ${PROJECT_SOURCE_DIR}/src/config/key_sources.cpp
-  ${PROJECT_SOURCE_DIR}/src/config/key_suggestion.cpp
-  ${PROJECT_SOURCE_DIR}/src/config/yaml_scalar.cpp)
+# The whole config module, read from its library target so that a new source file cannot be missed here.
+get_target_property(SASMLM_FUZZ_CONFIG_SOURCES sasmlm_lib_config SOURCES)
 
 # sasmlm_add_fuzzer(NAME SOURCES file... [LIBS lib...]): the executable fuzz_<NAME> from tests/fuzz/fuzz_<NAME>.cpp.
 function(sasmlm_add_fuzzer name)

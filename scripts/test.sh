@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds sasmlm and runs the whole test suite (what CI runs): scripts/test.sh
 # On a fresh Debian 12 machine this installs everything first (scripts/setup.sh).
-#   1. every libFuzzer target (the readers of untrusted input) for 30 s on its seed corpus: scripts/fuzz.sh --time 30;
+#   1. every libFuzzer target (the readers of untrusted input) for 30 s on its seed corpus, with a fixed libFuzzer
+#      seed so that a finding replays: scripts/fuzz.sh --time 30 --seed 1;
 #   2. every test of every module under AddressSanitizer + UndefinedBehaviorSanitizer (asan preset), through ctest
 #      (one ctest test per GoogleTest case);
 #   3. every test again in the release build, the one users run.
 # Quicker local runs: SASMLM_TEST_PRESETS=release (any of "asan release"), SASMLM_SKIP_FUZZ=1,
-# SASMLM_FUZZ_SECONDS=N, SASMLM_TEST_JOBS=N (ctest parallelism, default 2).
+# SASMLM_FUZZ_SECONDS=N, SASMLM_FUZZ_SEED=N (0: random), SASMLM_TEST_JOBS=N (ctest parallelism, default 2).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # spaCy: scripts/parse_corpus.py is tested with hand-built parses (no model download needed); matplotlib: figures;
@@ -20,7 +21,7 @@ stamp() { echo "== [$((SECONDS - start)) s] $*"; }
 
 if [ "${SASMLM_SKIP_FUZZ:-0}" != 1 ]; then
   stamp "fuzz targets, ${SASMLM_FUZZ_SECONDS:-30} s each"
-  scripts/fuzz.sh --time "${SASMLM_FUZZ_SECONDS:-30}"
+  scripts/fuzz.sh --time "${SASMLM_FUZZ_SECONDS:-30}" --seed "${SASMLM_FUZZ_SEED:-1}"
 fi
 for preset in ${SASMLM_TEST_PRESETS:-asan release}; do
   case "$preset" in asan|release|debug) ;; *) echo "test.sh: unknown preset '$preset' in SASMLM_TEST_PRESETS" >&2; exit 2 ;; esac

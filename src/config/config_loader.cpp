@@ -9,6 +9,7 @@
 #include "config_reader.h"
 #include "config_validator.h"
 #include "key_sources.h"
+#include "sasmlm/config/yaml_document.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "yaml_scalar.h"
@@ -17,28 +18,6 @@ namespace sasmlm {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The one YAML document in `text`; null for an empty file.
-YAML::Node parse_document(const std::string& text, const std::string& file) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(text);
-  } catch (const YAML::Exception& e) {
-    // yaml-cpp marks an error found at the end of the text (an unclosed '[') one line past the last one.
-    int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
-    if (!text.empty() && text.back() != '\n') ++lines;
-    KeySource at{file, e.mark.is_null() ? 0 : std::min(e.mark.line + 1, std::max(lines, 1))};
-    throw UserError(config_message(&at, "", "malformed YAML: " + e.msg));
-  }
-  if (documents.empty()) return YAML::Node();
-  if (documents.size() > 1) {
-    const YAML::Mark mark = documents[1].Mark();
-    KeySource at{file, mark.is_null() ? 0 : mark.line + 1};
-    throw UserError(config_message(&at, "", "expected one YAML document, found " + std::to_string(documents.size()) +
-                                                " (remove the '---' separators)"));
-  }
-  return documents[0];
-}
 
 // Applies a file and, before it, the chain of configs it names as `base:`.
 class BaseChain {
@@ -80,7 +59,7 @@ class BaseChain {
       for (const std::string& n : names_) cycle += n + " -> ";
       throw UserError(config_message(&at, kBaseKey, "cycle: " + cycle + name));
     }
-    YAML::Node root = parse_document(read_file(path, "base config"), name);
+    YAML::Node root = load_yaml_document(read_file(path, "base config"), name);
     apply(root, name, path.parent_path());
   }
 
@@ -117,7 +96,7 @@ Config load(const std::string& yaml, const std::string& name, const std::vector<
   KeySources sources;
   ConfigReader reader(config, sources);
   BaseChain chain(reader);
-  chain.apply(parse_document(yaml, name), name, fs::path(name).parent_path());
+  chain.apply(load_yaml_document(yaml, name), name, fs::path(name).parent_path());
   apply_overrides(reader, overrides);
   validate_config(config, &sources);
   config.source_path = name;

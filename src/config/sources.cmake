@@ -6,6 +6,7 @@ sasmlm_add_module(config
     ${CMAKE_CURRENT_LIST_DIR}/config_validator.cpp
     ${CMAKE_CURRENT_LIST_DIR}/key_sources.cpp
     ${CMAKE_CURRENT_LIST_DIR}/key_suggestion.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/yaml_document.cpp
     ${CMAKE_CURRENT_LIST_DIR}/yaml_scalar.cpp
   DEPS core
 )

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 
+#include "sasmlm/config/yaml_document.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 
@@ -130,12 +131,7 @@ SlurmResources read_slurm(const YAML::Node& map, const std::string& file) {
 }  // namespace
 
 SweepSpec parse_sweep(const std::string& yaml, const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const YAML::Exception& e) {
-    fail(path, e.mark.is_null() ? 0 : e.mark.line + 1, "", "malformed YAML: " + e.msg);
-  }
+  const YAML::Node root = load_yaml_document(yaml, path);
   if (!root.IsMap()) fail(path, 0, "", "expected a map with base, out, grid and/or zip, slurm; got " + describe(root));
   SweepSpec spec;
   spec.path = path;

@@ -5,4 +5,5 @@ sasmlm_add_test_binary(config
     ${CMAKE_CURRENT_LIST_DIR}/test_config_loading.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_config_validation.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_shipped_configs.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_yaml_document.cpp
 )

@@ -92,7 +92,7 @@ TEST(ConfigErrors, MalformedYaml) {
   EXPECT_EQ(load_error(yaml), "cfg.yaml:7: malformed YAML: end of sequence flow not found");
   EXPECT_EQ(load_error("run:\n  dir: a\n dir: b\n"), "cfg.yaml:3: malformed YAML: end of map not found");
   EXPECT_EQ(load_error("run:\n  seed: 1\n---\nrun:\n  seed: 2\n"),
-            "cfg.yaml:4: expected one YAML document, found 2 (remove the '---' separators)");
+            "cfg.yaml:3: expected one YAML document, found 2 (remove the '---' separators)");
 }
 
 TEST(ConfigErrors, SetSyntax) {
