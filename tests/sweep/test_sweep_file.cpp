@@ -76,6 +76,10 @@ TEST(SweepFile, StructuralErrorsNameTheKey) {
   EXPECT_CONTAINS(parse_error("base: b.yaml\nout: o\ngrid: {run.seed: [1]}\nslurm: {nodes: two}\n"),
                   "slurm.nodes: expected an integer, got 'two'");
   EXPECT_CONTAINS(parse_error("base: [b.yaml\n"), "malformed YAML");
+  // A second document was silently dropped before sweep files went through load_yaml_document.
+  EXPECT_CONTAINS(parse_error("base: b.yaml\nout: o\n---\ngrid: {run.seed: [1]}\n"),
+                  "sw.yaml:3: expected one YAML document, found 2");
+  EXPECT_CONTAINS(parse_error(", base: b.yaml\n"), "sw.yaml:1: malformed YAML: unexpected ','");
 }
 
 TEST(SweepFile, MissingFileIsNamed) {
