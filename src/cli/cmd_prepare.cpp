@@ -10,9 +10,7 @@ namespace {
 int run_prepare(const Args& args) {
   Config config = load_config_from_args(args, prepare_command());
   setup_logging(config.logging.level, "", true);
-  const std::string dir =
-      config.data.prepared_dir.empty() ? config.run.dir + "/prepared" : config.data.prepared_dir;
-  prepare_and_open(config.data, config.tokenizer, dir);
+  prepare_and_open(config.data, config.tokenizer, prepared_dir_for(config.data, config.run.dir));
   return kExitOk;
 }
 }  // namespace

@@ -1,8 +1,14 @@
 #include "sasmlm/data/prepared_source.h"
 
+#include <filesystem>
+
 #include "sasmlm/data/prepare.h"
 
 namespace sasmlm {
+
+std::string prepared_dir_for(const DataConfig& data, const std::string& run_dir) {
+  return data.prepared_dir.empty() ? (std::filesystem::path(run_dir) / "prepared").string() : data.prepared_dir;
+}
 
 std::shared_ptr<PreparedData> prepare_and_open(const DataConfig& data, const TokenizerConfig& tokenizer,
                                                const std::string& prepared_dir) {

@@ -135,8 +135,7 @@ void Trainer::setup() {
   }
 
   // Data: prepared once and cached under data.prepared_dir (reused while the sources are unchanged).
-  const std::string prepared_dir =
-      c.data.prepared_dir.empty() ? (run_dir_ / "prepared").string() : c.data.prepared_dir;
+  const std::string prepared_dir = prepared_dir_for(c.data, run_dir_.string());
   group_->main_runs("preparing data", [&] { data_ = prepare_and_open(c.data, c.tokenizer, prepared_dir); });
   if (!data_) data_ = prepare_and_open(c.data, c.tokenizer, prepared_dir);  // other ranks open rank 0's cache
   train_source_ = make_split_source(data_, "train");

@@ -5,8 +5,7 @@
 namespace sasmlm::bench {
 
 BenchBatches fixed_train_batches(const Config& config, int64_t count) {
-  const std::string prepared = config.data.prepared_dir.empty() ? config.run.dir + "/prepared" : config.data.prepared_dir;
-  auto data = prepare_and_open(config.data, config.tokenizer, prepared);
+  auto data = prepare_and_open(config.data, config.tokenizer, prepared_dir_for(config.data, config.run.dir));
   LoaderOptions lo;
   lo.batch_size = config.trainer.batch_size;
   lo.seed = uint64_t(config.run.seed);

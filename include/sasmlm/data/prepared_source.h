@@ -12,6 +12,9 @@
 
 namespace sasmlm {
 
+// Where a run's prepared data lives: data.prepared_dir, or <run_dir>/prepared when it is empty.
+std::string prepared_dir_for(const DataConfig& data, const std::string& run_dir);
+
 // Runs prepare_data (reusing a matching directory) and opens the result.
 std::shared_ptr<PreparedData> prepare_and_open(const DataConfig& data, const TokenizerConfig& tokenizer,
                                                const std::string& prepared_dir);
