@@ -8,8 +8,9 @@ gradient clipping, linear warmup), on the exact batches sasmlm's worker wrote (s
     hf_worker.py --batches FILE --settings JSON --mode eager|compile [--device cuda --bf16]
 
 Prints `ready {json}` once built (compile mode compiles lazily: the harness's warm-up pays it), then answers stdin
-lines like bench_train_worker: `run K` -> `done SECONDS REAL_TOKENS LAST_LOSS`, `quit` -> exit. No host sync per
-step: the loss is read once per `run`.
+lines like bench_train_worker: `run K` -> `done SECONDS REAL_TOKENS LAST_LOSS`, `stats` -> `stats {json}` (peak
+device memory the caching allocator handed out, CUDA only), `quit` -> exit. No host sync per step: the loss is read
+once per `run`.
 """
 import argparse
 import json
@@ -92,6 +93,11 @@ def main():
         words = line.split()
         if not words or words[0] == "quit":
             break
+        if words[0] == "stats":
+            peak = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
+            reserved = torch.cuda.max_memory_reserved(device) if device.type == "cuda" else None
+            print("stats " + json.dumps({"peak_allocated_bytes": peak, "peak_reserved_bytes": reserved}), flush=True)
+            continue
         steps = int(words[1])
         tokens = 0
         start = time.perf_counter()

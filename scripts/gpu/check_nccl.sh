@@ -3,7 +3,7 @@
 # for a few steps once alone and once as rank 0 of a 1-rank NCCL group (torchrun's variables), and prints the
 # process-group and reducer lines and the largest loss difference between the two runs (expected ~0: the sum over
 # one rank is the identity, but the gradients do go through NCCL's all-reduce).
-#   scripts/gpu/check_nccl.sh [STEPS]
+#   scripts/gpu/check_nccl.sh [STEPS]        env: SASMLM_BIN=path (a prebuilt CLI; else built here)
 # C++ dependencies missing there (yaml-cpp, spdlog, fmt, sentencepiece, nlohmann-json, libgloo-dev headers) can be
 # carried as Debian packages: SASMLM_DEBS=DIR unpacks DIR/*.deb into / first.
 set -euo pipefail
@@ -18,13 +18,17 @@ fi
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 PREFIX="$("$PY" -c 'import torch; print(torch.utils.cmake_prefix_path)')"
 "$PY" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "nccl", torch.cuda.nccl.version())'
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSASMLM_BUILD_TESTS=OFF \
-      -DCMAKE_PREFIX_PATH="$PREFIX" >"$BUILD.cmake.log" 2>&1 || { tail -30 "$BUILD.cmake.log"; exit 1; }
-grep -q SASMLM_WITH_NCCL "$BUILD/build.ninja" || { echo "check_nccl: NCCL backend not compiled in" >&2; exit 1; }
-ninja -C "$BUILD" -j"$(nproc)" sasmlm >"$BUILD.ninja.log" 2>&1 || { tail -40 "$BUILD.ninja.log"; exit 1; }
+CLI="${SASMLM_BIN:-}"  # a prebuilt CLI (built with the CUDA toolkit present), else built here
+if [ -z "$CLI" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSASMLM_BUILD_TESTS=OFF \
+        -DCMAKE_PREFIX_PATH="$PREFIX" >"$BUILD.cmake.log" 2>&1 || { tail -30 "$BUILD.cmake.log"; exit 1; }
+  grep -q SASMLM_WITH_NCCL "$BUILD/build.ninja" || { echo "check_nccl: NCCL backend not compiled in" >&2; exit 1; }
+  ninja -C "$BUILD" -j"$(nproc)" sasmlm >"$BUILD.ninja.log" 2>&1 || { tail -40 "$BUILD.ninja.log"; exit 1; }
+  CLI="$CLI"
+fi
 
 W="$(mktemp -d)"
-"$BUILD/sasmlm" synth --out "$W/synth" --sentences 1000 >/dev/null
+"$CLI" synth --out "$W/synth" --sentences 1000 >/dev/null
 cat >"$W/cfg.yaml" <<YAML
 data: {train: [$W/synth/train.conllu], prepared_dir: $W/prepared, max_seq_len: 64}
 tokenizer: {vocab_size: 500}
@@ -35,10 +39,10 @@ checkpoint: {every: 0}
 distributed: {backend: nccl, timeout_s: 60, bucket_mb: 1, check_params: true}
 logging: {level: info, tensorboard: false}
 YAML
-"$BUILD/sasmlm" train --config "$W/cfg.yaml" --set run.dir="$W/local" 2>/dev/null
+"$CLI" train --config "$W/cfg.yaml" --set run.dir="$W/local" 2>/dev/null
 port="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 RANK=0 LOCAL_RANK=0 WORLD_SIZE=1 MASTER_ADDR=127.0.0.1 MASTER_PORT="$port" \
-  "$BUILD/sasmlm" train --config "$W/cfg.yaml" --set run.dir="$W/nccl" 2>/dev/null
+  "$CLI" train --config "$W/cfg.yaml" --set run.dir="$W/nccl" 2>/dev/null
 echo "exit code of the NCCL run: $?"
 grep -E "distributed|grad reducer|device cuda" "$W/nccl/train.log" | sed 's/^.*\] //'
 "$PY" - "$W/local/metrics.jsonl" "$W/nccl/metrics.jsonl" <<'PYEOF'

@@ -54,6 +54,7 @@ StepBatches build_step(const SequenceSource& source, Sampler& sampler, const Loa
     const size_t end = std::min(slice.size(), start + size_t(micro));
     std::vector<int64_t> ids(slice.begin() + int64_t(start), slice.begin() + int64_t(end));
     Batch batch = apply_masking(collate(source, ids, step), options.masking, key);
+    if (options.pin_memory) batch = batch.pinned();
     out.num_masked += batch.mlm_positions.size(0);
     out.num_tokens += batch.num_real_tokens;
     out.micro.push_back(std::move(batch));

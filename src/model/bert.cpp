@@ -31,8 +31,8 @@ void BertForMaskedLMImpl::init_weights() {
 }
 
 torch::Tensor BertForMaskedLMImpl::encode(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
-                                          AttentionObserver* observer) {
-  return bert(input_ids, attention_mask, observer);
+                                          AttentionObserver* observer, int64_t real_tokens) {
+  return bert->forward(input_ids, attention_mask, observer, real_tokens);
 }
 
 torch::Tensor BertForMaskedLMImpl::mlm_logits(const torch::Tensor& hidden, const torch::Tensor& positions) {

@@ -13,8 +13,8 @@ BertEncoderImpl::BertEncoderImpl(const BertOptions& options) : unpad_(options.un
 }
 
 torch::Tensor BertEncoderImpl::forward(torch::Tensor hidden, const torch::Tensor& attention_mask,
-                                       AttentionObserver* observer) {
-  const std::optional<TokenLayout> layout = unpad_ ? TokenLayout::from_mask(attention_mask) : std::nullopt;
+                                       AttentionObserver* observer, int64_t real_tokens) {
+  const std::optional<TokenLayout> layout = unpad_ ? TokenLayout::from_mask(attention_mask, real_tokens) : std::nullopt;
   if (layout) hidden = layout->unpad(hidden);  // (N, H)
   for (size_t l = 0; l < layers_.size(); ++l) {
     const auto index = static_cast<int64_t>(l);
@@ -30,13 +30,13 @@ BertModelImpl::BertModelImpl(const BertOptions& options) {
 }
 
 torch::Tensor BertModelImpl::forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
-                                     AttentionObserver* observer) {
+                                     AttentionObserver* observer, int64_t real_tokens) {
   if (attention_mask.defined()) {
     SASMLM_CHECK(attention_mask.dim() == 2 && attention_mask.scalar_type() == torch::kBool,
                  "attention_mask must be (B, T) bool");
     SASMLM_CHECK(attention_mask.sizes() == input_ids.sizes(), "attention_mask and input_ids must have the same shape");
   }
-  return encoder(embeddings(input_ids), attention_mask, observer);
+  return encoder->forward(embeddings(input_ids), attention_mask, observer, real_tokens);
 }
 
 }  // namespace sasmlm

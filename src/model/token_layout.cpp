@@ -1,17 +1,23 @@
 #include "sasmlm/model/token_layout.h"
 
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/logging.h"
 
 namespace sasmlm {
 
 TokenLayout::TokenLayout(torch::Tensor index, int64_t batch, int64_t length)
     : index_(std::move(index)), batch_(batch), length_(length) {}
 
-std::optional<TokenLayout> TokenLayout::from_mask(const torch::Tensor& attention_mask) {
+std::optional<TokenLayout> TokenLayout::from_mask(const torch::Tensor& attention_mask, int64_t real_tokens) {
   if (!attention_mask.defined()) return std::nullopt;
   SASMLM_CHECK(attention_mask.dim() == 2 && attention_mask.scalar_type() == torch::kBool,
                "attention_mask must be (B, T) bool");
-  torch::Tensor index = attention_mask.reshape({-1}).nonzero().squeeze(1);  // (N,)
+  SASMLM_CHECK(real_tokens <= attention_mask.numel(),
+               cat("real_tokens (", real_tokens, ") exceeds the mask's ", attention_mask.numel(), " positions"));
+  if (real_tokens == attention_mask.numel()) return std::nullopt;
+  // nonzero() must read its output size back from the device; with the count known, nonzero_static does not.
+  torch::Tensor index = real_tokens >= 0 ? at::nonzero_static(attention_mask.reshape({-1}), real_tokens).squeeze(1)
+                                         : attention_mask.reshape({-1}).nonzero().squeeze(1);  // (N,)
   if (index.size(0) == attention_mask.numel()) return std::nullopt;
   return TokenLayout(std::move(index), attention_mask.size(0), attention_mask.size(1));
 }

@@ -71,13 +71,33 @@ void adamw_step(torch::optim::AdamW& optimizer, bool fused) {
       step_values.push_back(double(s.step()));
     }
     if (params.empty()) continue;
-    // The kernel reads each parameter's step from a float tensor on its device: one host-to-device copy per group.
-    const torch::Tensor steps = torch::tensor(step_values, torch::kFloat32).to(params.front().device());  // (N,)
+    // The kernel reads each parameter's step from a float tensor on its device: one host-to-device copy per group,
+    // from page-locked memory on CUDA so that it does not wait for the queued backward pass.
+    torch::Tensor host_steps = torch::tensor(step_values, torch::kFloat32);  // (N,)
+    const bool cuda = params.front().is_cuda();
+    if (cuda) host_steps = host_steps.pin_memory();
+    const torch::Tensor steps = host_steps.to(params.front().device(), /*non_blocking=*/cuda);  // (N,)
     const std::vector<torch::Tensor> state_steps = steps.unbind(0);
     at::_fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, /*max_exp_avg_sqs=*/{}, state_steps, options.lr(),
                       std::get<0>(options.betas()), std::get<1>(options.betas()), options.weight_decay(),
                       options.eps(), /*amsgrad=*/false, /*maximize=*/false);
   }
+}
+
+torch::Tensor clip_gradients(torch::nn::Module& model, double max_norm) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : model.parameters()) {
+    if (p.grad().defined()) grads.push_back(p.grad());
+  }
+  if (grads.empty()) return torch::zeros({}, torch::kFloat32);
+  const std::vector<torch::Tensor> norms = torch::_foreach_norm(grads, 2);      // one 0-dim norm per tensor
+  const torch::Tensor total = torch::linalg_vector_norm(torch::stack(norms), 2);  // 0-dim
+  if (std::isfinite(max_norm)) {
+    const torch::Tensor coefficient = torch::clamp_max(max_norm / (total + 1e-6), 1.0);  // 0-dim
+    torch::_foreach_mul_(grads, coefficient);
+  }
+  return total;
 }
 
 double learning_rate_at(const TrainerConfig& config, int64_t step) {

@@ -59,7 +59,11 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
       if (regularizer != nullptr) {
         regularizer->begin(batch.heads, batch.attention_mask, derive_key(ctx.seed, uint64_t(batch.step), m));
       }
-      torch::Tensor hidden = ctx.model->encode(batch.input_ids, batch.attention_mask, regularizer);  // (B, T, H)
+      // A batch without padding goes in without a mask (CUDA's flash kernel takes none); the known real-token count
+      // spares unpadding a device-to-host read.
+      const bool full = batch.num_real_tokens == batch.input_ids.numel();
+      torch::Tensor hidden = ctx.model->encode(batch.input_ids, full ? torch::Tensor() : batch.attention_mask,
+                                               regularizer, batch.num_real_tokens);  // (B, T, H)
       torch::Tensor logits = ctx.model->mlm_logits(hidden, batch.mlm_positions);                     // (M, V)
       // 3. losses: L = L_mlm + lambda * R, R summed over the batch's arcs (the paper's unnormalised form).
       mlm = mlm_loss_sum(logits, batch.mlm_labels);
@@ -79,15 +83,12 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
   // 5. allreduce: gradients are summed over ranks (each rank's loss is already divided by the global count).
   ctx.reduce_gradients();
 
-  // 6. clip, and refuse non-finite updates (one host sync per step, here).
-  std::vector<torch::Tensor> params;
-  for (auto& p : ctx.model->parameters()) {
-    if (p.grad().defined()) params.push_back(p);
-  }
+  // 6. clip, and refuse non-finite updates (one host sync per step, here: the norm and both loss sums cross to the
+  //    host in one copy, and over ranks in one collective).
   const double max_norm = ctx.config.grad_clip > 0 ? ctx.config.grad_clip : std::numeric_limits<double>::infinity();
-  stats.grad_norm = torch::nn::utils::clip_grad_norm_(params, max_norm);
-  // Both loss sums cross to the host in one copy and over ranks in one collective.
-  const torch::Tensor sums = torch::stack({mlm_sum, sas_sum}).to(torch::kCPU);  // (2,) float64
+  const torch::Tensor grad_norm = clip_gradients(*ctx.model, max_norm);  // 0-dim, on the device
+  const torch::Tensor sums = torch::stack({mlm_sum, sas_sum, grad_norm.to(torch::kFloat64)}).to(torch::kCPU);  // (3,)
+  stats.grad_norm = sums[2].item<double>();
   std::vector<double> losses = {sums[0].item<double>(), sums[1].item<double>()};
   ctx.all_reduce_sums(losses);
   stats.mlm_loss = losses[0] / std::max(global_masked, 1.0);

@@ -1,5 +1,6 @@
 #include "sasmlm/train/trainer.h"
 
+#include <ATen/DeviceAccelerator.h>
 #include <sched.h>
 
 #include <chrono>
@@ -46,6 +47,16 @@ bool is_checkpoint_step(const CheckpointConfig& c, int64_t step, int64_t max_ste
   if (step == max_steps) return true;
   if (c.every > 0 && step % c.every == 0) return true;
   return std::find(c.at.begin(), c.at.end(), step) != c.at.end();
+}
+
+// Peak device memory the caching allocator handed out and reserved, for the end-of-run line ("" on CPU). Through
+// the device-generic accelerator API, so no CUDA header is needed.
+std::string device_memory_text(const torch::Device& device) {
+  if (!device.is_cuda()) return "";
+  const auto stats = at::accelerator::getDeviceStats(device.has_index() ? device.index() : 0);
+  const auto aggregate = size_t(c10::CachingAllocator::StatType::AGGREGATE);
+  return cat("; peak device memory ", fixed(double(stats.allocated_bytes[aggregate].peak) / (1 << 20), 0),
+             " MiB allocated, ", fixed(double(stats.reserved_bytes[aggregate].peak) / (1 << 20), 0), " MiB reserved");
 }
 
 std::string eta_text(double seconds) {
@@ -315,6 +326,7 @@ void Trainer::run() {
   lo.masking = masking_;
   lo.rank = group_->rank();
   lo.world_size = group_->world_size();
+  lo.pin_memory = ctx_.device.is_cuda();
   Loader loader(train_source_, lo, start_step_);
 
   start_ = Clock::now();
@@ -375,7 +387,7 @@ void Trainer::run() {
     group_->barrier();  // nobody leaves while the others still need rank 0's store
   }
   log_info("done: ", counters.step, " steps, ", counters.tokens_seen, " tokens, ", counters.nonfinite_steps,
-           " skipped; outputs in ", run_dir_.string());
+           " skipped; outputs in ", run_dir_.string(), device_memory_text(ctx_.device));
 }
 
 }  // namespace

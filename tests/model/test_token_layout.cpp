@@ -20,6 +20,19 @@ TEST(TokenLayout, NoLayoutWithoutPadding) {
   EXPECT_FALSE(TokenLayout::from_mask(torch::ones({2, 5}, torch::kBool)).has_value());
 }
 
+TEST(TokenLayout, AKnownCountGivesTheSameLayoutWithoutReadingItBack) {
+  const torch::Tensor mask = mask_from_lengths({3, 1, 4}, 4);  // (3, 4), 8 real
+  const std::optional<TokenLayout> counted = TokenLayout::from_mask(mask);
+  const std::optional<TokenLayout> known = TokenLayout::from_mask(mask, 8);
+  ASSERT_TRUE(counted.has_value() && known.has_value());
+  EXPECT_EQ(known->real_tokens(), 8);
+  const torch::Tensor padded = torch::randn({3, 4, 5});
+  EXPECT_TRUE(torch::equal(known->unpad(padded), counted->unpad(padded)));
+  // A count equal to the mask's size means no padding; a count beyond it is a caller's bug.
+  EXPECT_FALSE(TokenLayout::from_mask(torch::ones({2, 5}, torch::kBool), 10).has_value());
+  EXPECT_THROW(TokenLayout::from_mask(mask, 13), std::exception);
+}
+
 TEST(TokenLayout, UnpadKeepsRealRowsInOrderAndPadRestoresThemWithZeros) {
   const torch::Tensor mask = mask_from_lengths({3, 1, 4}, 4);  // (3, 4)
   const std::optional<TokenLayout> layout = TokenLayout::from_mask(mask);

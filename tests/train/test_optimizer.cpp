@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "sasmlm/model/bert.h"
 #include "sasmlm/train/optimizer.h"
 
@@ -109,6 +111,33 @@ TEST(AdamW, FusedKernelMatchesTheLoopAndItsState) {
     EXPECT_LT((sa.exp_avg() - sb.exp_avg()).abs().max().item<double>(), 1e-7);
     EXPECT_LT((sa.exp_avg_sq() - sb.exp_avg_sq()).abs().max().item<double>(), 1e-8);
   }
+}
+
+// clip_gradients must do what torch::nn::utils::clip_grad_norm_ does, without the host read.
+TEST(ClipGradients, MatchesLibTorchsClipGradNormAndLeavesGradientsAloneWithoutALimit) {
+  torch::manual_seed(5);
+  torch::nn::Sequential ours(torch::nn::Linear(7, 5), torch::nn::Linear(5, 3));
+  torch::nn::Sequential reference(torch::nn::Linear(7, 5), torch::nn::Linear(5, 3));
+  auto set_grads = [](torch::nn::Module& m, double scale) {
+    torch::manual_seed(9);
+    for (auto& p : m.parameters()) p.mutable_grad() = torch::randn_like(p) * scale;
+  };
+  for (const double max_norm : {0.5, 1e6}) {
+    set_grads(*ours, 3.0);
+    set_grads(*reference, 3.0);
+    const double expected = torch::nn::utils::clip_grad_norm_(reference->parameters(), max_norm);
+    const torch::Tensor norm = clip_gradients(*ours, max_norm);
+    EXPECT_EQ(norm.dim(), 0);
+    EXPECT_NEAR(norm.item<double>(), expected, 1e-5 * expected) << "max_norm " << max_norm;
+    const auto a = ours->parameters(), b = reference->parameters();
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_TRUE(torch::allclose(a[i].grad(), b[i].grad(), 1e-6, 1e-7)) << "parameter " << i;
+    }
+  }
+  set_grads(*ours, 3.0);
+  const torch::Tensor before = ours->parameters()[0].grad().clone();
+  clip_gradients(*ours, std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(torch::equal(ours->parameters()[0].grad(), before));
 }
 
 }  // namespace sasmlm

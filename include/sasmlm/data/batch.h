@@ -20,6 +20,9 @@ struct Batch {
 
   // Moves every tensor to `device` (non_blocking from pinned host memory on CUDA).
   Batch to(const torch::Device& device, bool non_blocking = false) const;
+  // The same batch in page-locked host memory (needs CUDA): a non_blocking upload from it neither waits for the
+  // device nor stages through a pageable copy, so the trainer's host thread keeps launching work.
+  Batch pinned() const;
 };
 
 }  // namespace sasmlm

@@ -29,6 +29,7 @@ struct LoaderOptions {
   uint64_t seed = 0;              // sampler shuffle and masking seed
   bool shuffle = true;
   int64_t prefetch = 4;           // steps prepared ahead (0 = synchronous)
+  bool pin_memory = false;        // page-locked batches (CUDA training), so their upload is asynchronous
   MaskingOptions masking;
 };
 

@@ -26,9 +26,10 @@ class BertForMaskedLMImpl : public torch::nn::Module {
   // token_type_ids are all zero. observer may be null (fast path everywhere); otherwise the layers it wants take
   // the probability path and hand it their (B, heads, T, T) probabilities.
   // An undefined attention_mask means every token is real: pass it when a batch has no padding (e.g.
-  // Batch::num_real_tokens == B * T), so CUDA can use the flash kernel, which takes no mask.
+  // Batch::num_real_tokens == B * T), so CUDA can use the flash kernel, which takes no mask. real_tokens: the
+  // mask's count of real tokens when known (Batch::num_real_tokens), so unpadding needs no device-to-host sync.
   torch::Tensor encode(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
-                       AttentionObserver* observer = nullptr);
+                       AttentionObserver* observer = nullptr, int64_t real_tokens = -1);
 
   // hidden (B, T, H), positions (M,) int64 flat indices b*T+t -> logits (M, V)
   torch::Tensor mlm_logits(const torch::Tensor& hidden, const torch::Tensor& positions);

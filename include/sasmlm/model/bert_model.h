@@ -19,8 +19,10 @@ class BertEncoderImpl : public torch::nn::Module {
   explicit BertEncoderImpl(const BertOptions& options);
   // hidden (B, T, H), attention_mask (B, T) bool -> (B, T, H). Layer l takes the probability path exactly when
   // observer != nullptr && observer->wants_layer(l). With options.unpad and padding in the mask, the layers run
-  // on the real tokens only; the result is zero at padded positions.
-  torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& attention_mask, AttentionObserver* observer);
+  // on the real tokens only; the result is zero at padded positions. real_tokens: the mask's count of real tokens
+  // if known (no device-to-host sync for unpadding), else -1.
+  torch::Tensor forward(torch::Tensor hidden, const torch::Tensor& attention_mask, AttentionObserver* observer,
+                        int64_t real_tokens = -1);
 
   torch::nn::ModuleList layer{nullptr};
 
@@ -35,7 +37,7 @@ class BertModelImpl : public torch::nn::Module {
   explicit BertModelImpl(const BertOptions& options);
   // input_ids (B, T) int64, attention_mask (B, T) bool or undefined (= all real) -> hidden states (B, T, H).
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
-                        AttentionObserver* observer);
+                        AttentionObserver* observer, int64_t real_tokens = -1);
 
   BertEmbeddings embeddings{nullptr};
   BertEncoder encoder{nullptr};

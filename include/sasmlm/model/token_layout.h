@@ -15,8 +15,10 @@ namespace sasmlm {
 class TokenLayout {
  public:
   // The layout of `attention_mask` (B, T) bool, true = real; nullopt when it is undefined or has no padding (the
-  // padded layout then is the packed one). Reads the real-token count on the host (one sync on a GPU).
-  static std::optional<TokenLayout> from_mask(const torch::Tensor& attention_mask);
+  // padded layout then is the packed one). `real_tokens` is the mask's count of true values when the caller knows
+  // it (Batch::num_real_tokens): then no host sync is needed on a GPU; -1 counts on the device and reads the count
+  // back (one sync).
+  static std::optional<TokenLayout> from_mask(const torch::Tensor& attention_mask, int64_t real_tokens = -1);
 
   // (B, T, C) -> (N, C): the real tokens' rows, in row-major (b, t) order.
   torch::Tensor unpad(const torch::Tensor& padded) const;

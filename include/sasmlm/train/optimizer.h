@@ -20,6 +20,12 @@ bool use_fused_adamw(const TrainerConfig& config, const torch::Device& device);
 // writing the optimizer's own state (step count, exp_avg, exp_avg_sq), so checkpoints are the same either way.
 void adamw_step(torch::optim::AdamW& optimizer, bool fused);
 
+// Scales every gradient of `model` so that their global L2 norm is at most max_norm (infinity = no clipping) and
+// returns that norm before clipping as a 0-dim tensor on the gradients' device, without reading it back: the
+// caller decides when to sync. Same arithmetic as torch::nn::utils::clip_grad_norm_ (coefficient
+// max_norm / (norm + 1e-6), capped at 1), with one multi-tensor kernel for the per-tensor norms.
+torch::Tensor clip_gradients(torch::nn::Module& model, double max_norm);
+
 // Learning rate at 0-based optimizer step `step`: linear warmup over warmup_steps, then linear decay to 0 at
 // decay_horizon (or max_steps), cosine decay to 0 at the same horizon, or constant.
 double learning_rate_at(const TrainerConfig& config, int64_t step);
