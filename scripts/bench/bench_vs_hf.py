@@ -61,6 +61,13 @@ class Worker:
         seconds, tokens, loss = self._expect("done").split()
         return float(seconds), int(tokens), float(loss)
 
+    def profile(self, steps, trace):
+        """`steps` steps under the profiler; returns [[op, self ms, calls], ...] (largest first) and the host ms."""
+        self.proc.stdin.write(f"profile {steps} {trace}\n")
+        self.proc.stdin.flush()
+        summary = json.loads(self._expect("profiled"))
+        return summary["top"], summary["host_ms"]
+
     def peak_rss_mib(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:
@@ -152,11 +159,25 @@ def bench_preset(args, preset, batch_file, case_overrides):
             seconds, tokens, w.loss = w.run(args.steps_per_window)
             w.tokens_per_s.append(tokens / seconds)
             w.ms_per_step.append(1000.0 * seconds / args.steps_per_window)
+    if args.profile:  # after the timed windows, so profiling never disturbs them
+        os.makedirs(args.profile, exist_ok=True)
+        for w in workers:
+            if w.name == "hf-compile":
+                continue
+            trace = os.path.join(args.profile, f"{os.path.basename(batch_file)}.{w.name}.json")
+            w.profile_top, w.profile_host_ms = w.profile(args.steps_per_window, trace)
     rows = []
     for w in workers:
+        if getattr(w, "profile_top", None):
+            total = sum(ms for _, ms, _ in w.profile_top)
+            print(f"  profile {preset} {w.name} ({args.steps_per_window} steps, host {w.profile_host_ms:.0f} ms; "
+                  f"self time of the top ops):")
+            for name, ms, calls in w.profile_top[:15]:
+                print(f"    {name:<40} {ms:9.1f} ms {100 * ms / w.profile_host_ms:5.1f}%  {calls} calls")
         rows.append({"preset": preset, "competitor": w.name, "tokens_per_s": statistics.median(w.tokens_per_s),
                      "ms_per_step": statistics.median(w.ms_per_step), "peak_rss_mib": w.peak_rss_mib(),
-                     "warmup_s": w.warmup_s, "last_loss": w.loss, "windows": w.tokens_per_s})
+                     "warmup_s": w.warmup_s, "last_loss": w.loss, "windows": w.tokens_per_s,
+                     "profile_top": getattr(w, "profile_top", None)})
         w.close()
     return settings, rows
 
@@ -182,6 +203,8 @@ def main():
     parser.add_argument("--no-compile", action="store_true", help="skip the torch.compile peer")
     parser.add_argument("--build-dir", default=os.path.join(ROOT, "build", "release"))
     parser.add_argument("--json", help="also write the rows to this file")
+    parser.add_argument("--profile", metavar="DIR", help="after the timed windows, profile one window of each "
+                        "worker (LibTorch's / torch's profiler): Chrome traces in DIR, top ops by self time printed")
     args = parser.parse_args()
     # The issue's comparison is at sequence length 128 whatever the base config trains at (configs/ewt_sas uses 64);
     # its own prepared directory keeps the 128-token shards apart from the training runs'.

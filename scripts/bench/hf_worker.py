@@ -8,7 +8,8 @@ gradient clipping, linear warmup), on the exact batches sasmlm's worker wrote (s
     hf_worker.py --batches FILE --settings JSON --mode eager|compile [--device cuda --bf16]
 
 Prints `ready {json}` once built (compile mode compiles lazily: the harness's warm-up pays it), then answers stdin
-lines like bench_train_worker: `run K` -> `done SECONDS REAL_TOKENS LAST_LOSS`, `stats` -> `stats {json}` (peak
+lines like bench_train_worker: `run K` -> `done SECONDS REAL_TOKENS LAST_LOSS`, `profile K FILE` -> `profiled
+{json}` (K steps under torch.profiler, top ops by self time, Chrome trace in FILE), `stats` -> `stats {json}` (peak
 device memory the caching allocator handed out, CUDA only), `quit` -> exit. No host sync per step: the loss is read
 once per `run`.
 """
@@ -93,6 +94,29 @@ def main():
         words = line.split()
         if not words or words[0] == "quit":
             break
+        if words[0] == "profile":  # `profile K FILE`: K steps under torch.profiler, as bench_train_worker's
+            activities = [torch.profiler.ProfilerActivity.CPU] + (
+                [torch.profiler.ProfilerActivity.CUDA] if device.type == "cuda" else [])
+            with torch.profiler.profile(activities=activities) as prof:
+                for _ in range(int(words[1])):
+                    ids, mask, labels, real = batches[cursor % len(batches)]
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
+                        loss = forward(input_ids=ids, attention_mask=mask, labels=labels).loss
+                    loss.backward()
+                    if clip > 0:
+                        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+                    optimizer.step()
+                    optimizer.zero_grad(set_to_none=True)
+                    cursor += 1
+                if device.type == "cuda":
+                    torch.cuda.synchronize()
+            if len(words) > 2:
+                prof.export_chrome_trace(words[2])
+            ops = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
+            top = [[e.key, e.self_cpu_time_total / 1e3, e.count] for e in ops[:25]]
+            host = sum(e.self_cpu_time_total for e in prof.key_averages()) / 1e3
+            print("profiled " + json.dumps({"top": top, "host_ms": host}), flush=True)
+            continue
         if words[0] == "stats":
             peak = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
             reserved = torch.cuda.max_memory_reserved(device) if device.type == "cuda" else None

@@ -6,10 +6,16 @@
 // (masking included), optionally writes them to FILE for the Hugging Face worker (format in write_batches), then
 // prints one line `ready {json}` describing the model and optimizer settings. Then, per stdin line:
 //   run K  -> K optimizer steps over the batches (cycling), answered `done SECONDS REAL_TOKENS LAST_LOSS`
+//   profile K FILE -> K steps under LibTorch's (Kineto) profiler: a Chrome trace in FILE and one line
+//             `profiled {json}` with the ops' self time (ms, summed over the K steps), largest first
 //   quit   -> exit
 // Only lines starting with `ready` / `done` are protocol; logging goes to stderr.
+#include <torch/csrc/autograd/profiler_kineto.h>
+
+#include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <sstream>
 
@@ -52,6 +58,46 @@ void write_batches(const std::string& path, const std::vector<StepBatches>& step
     put(labels.data_ptr<int64_t>(), size_t(labels.numel()) * sizeof(int64_t));
   }
   if (!out.flush()) throw UserError("cannot write " + path);
+}
+
+// Self time per op name over the profiled events of the host threads: an op's duration minus the durations of
+// the ops nested directly inside it on the same thread (Kineto reports inclusive durations).
+nlohmann::json self_times(const std::vector<torch::autograd::profiler::KinetoEvent>& events) {
+  std::map<uint64_t, std::vector<const torch::autograd::profiler::KinetoEvent*>> by_thread;
+  for (const auto& e : events) {
+    if (e.deviceType() == c10::DeviceType::CPU && !e.isAsync()) by_thread[e.startThreadId()].push_back(&e);
+  }
+  std::map<std::string, std::pair<double, int64_t>> totals;  // name -> (self ms, calls)
+  double all_ms = 0;
+  for (auto& [thread, list] : by_thread) {
+    // Outer ops first: by start, then the longer one.
+    std::sort(list.begin(), list.end(), [](auto* a, auto* b) {
+      return a->startNs() != b->startNs() ? a->startNs() < b->startNs() : a->durationNs() > b->durationNs();
+    });
+    std::vector<std::pair<const torch::autograd::profiler::KinetoEvent*, double>> stack;  // (event, child ns)
+    auto close = [&] {
+      const auto [event, children] = stack.back();
+      stack.pop_back();
+      auto& t = totals[event->name()];
+      t.first += (double(event->durationNs()) - children) / 1e6;
+      t.second += 1;
+      if (stack.empty()) all_ms += double(event->durationNs()) / 1e6;
+    };
+    for (const auto* e : list) {
+      while (!stack.empty() && stack.back().first->endNs() <= e->startNs()) close();
+      if (!stack.empty()) stack.back().second += double(e->durationNs());
+      stack.emplace_back(e, 0.0);
+    }
+    while (!stack.empty()) close();
+  }
+  std::vector<std::tuple<double, std::string, int64_t>> rows;
+  for (const auto& [name, t] : totals) rows.emplace_back(t.first, name, t.second);
+  std::sort(rows.rbegin(), rows.rend());
+  nlohmann::json top = nlohmann::json::array();
+  for (size_t i = 0; i < rows.size() && i < 25; ++i) {
+    top.push_back({std::get<1>(rows[i]), std::get<0>(rows[i]), std::get<2>(rows[i])});
+  }
+  return {{"top", top}, {"host_ms", all_ms}};
 }
 
 }  // namespace
@@ -126,12 +172,21 @@ int main(int argc, char** argv) {
     std::string command;
     in >> command;
     if (command == "quit") break;
-    if (command != "run") {
+    if (command != "run" && command != "profile") {
       std::cerr << "bench_train_worker: unknown command '" << line << "'\n";
       return 2;
     }
     int64_t steps = 0;
-    in >> steps;
+    std::string trace;
+    in >> steps >> trace;
+    const bool profiling = command == "profile";
+    if (profiling) {
+      namespace impl = torch::profiler::impl;
+      std::set<impl::ActivityType> activities = {impl::ActivityType::CPU};
+      if (torch::cuda::is_available()) activities.insert(impl::ActivityType::CUDA);
+      torch::autograd::profiler::prepareProfiler(impl::ProfilerConfig(impl::ProfilerState::KINETO), activities);
+      torch::autograd::profiler::enableProfiler(impl::ProfilerConfig(impl::ProfilerState::KINETO), activities);
+    }
     int64_t tokens = 0;
     double loss = 0;
     const auto t0 = Clock::now();
@@ -144,6 +199,15 @@ int main(int argc, char** argv) {
       loss = stats.mlm_loss;
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (profiling) {
+      const auto result = torch::autograd::profiler::disableProfiler();
+      if (!trace.empty()) result->save(trace);
+      nlohmann::json summary = self_times(result->events());
+      summary["steps"] = steps;
+      summary["seconds"] = seconds;
+      std::cout << "profiled " << summary.dump() << std::endl;
+      continue;
+    }
     std::cout << "done " << seconds << " " << tokens << " " << loss << std::endl;
   }
   return 0;
