@@ -10,10 +10,11 @@ Reads from each RUN_DIR:
   eval.jsonl     `sasmlm eval --run` lines: step, uas, offset_baseline, blimp {overall, ...}, twonn (list of
                  intrinsic dimensions, one per hidden layer, embeddings first); for a step present in both files
                  eval.jsonl wins
-  onsets.json    optional: {"structure_onset", "capabilities_onset", "blimp_onset"}: steps or null
+  onsets.json    optional: {"structure_onset", "capabilities_onset", "blimp_onset", "loss_drop_onset"}: steps
+                 or null
 Panels: MLM loss (train solid, held-out dashed), UAS (offset baseline dashed), BLiMP overall, intrinsic dimension
 (--id mean: mean over layers, the default; last: last layer). Onsets are vertical lines in the run's colour on
-every panel: structure dashed, capabilities dotted, BLiMP dash-dot. The legend names runs by directory name.
+every panel: structure dashed, capabilities dotted, BLiMP dash-dot, loss drop a thin solid line. The legend names runs by directory name.
 Default output: dynamics.png in the first RUN_DIR.
 
 Bad input (a missing directory, no data, a malformed line) prints one line "error: ..." naming the file and line,
@@ -26,7 +27,7 @@ import pathlib
 import sys
 
 EXIT_USER_ERROR = 2
-ONSET_STYLES = {"structure_onset": "--", "capabilities_onset": ":", "blimp_onset": "-."}
+ONSET_STYLES = {"structure_onset": "--", "capabilities_onset": ":", "blimp_onset": "-.", "loss_drop_onset": "-"}
 
 
 class PlotError(Exception):
@@ -134,7 +135,8 @@ def load_onsets(path):
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise PlotError(f"{path}: not valid JSON ({e})") from e
     if not isinstance(data, dict):
-        raise PlotError(f"{path}: expected a JSON object with structure_onset / capabilities_onset / blimp_onset")
+        raise PlotError(f"{path}: expected a JSON object with structure_onset / capabilities_onset / blimp_onset / "
+                        "loss_drop_onset")
     onsets = {}
     for key in ONSET_STYLES:
         value = number(data.get(key), str(path), key)
@@ -168,7 +170,8 @@ def plot(runs, out, id_mode):
                     ax.plot(steps, values, style, color=colour, marker=marker, markersize=3,
                             label=name if (key, style) == keys[0] else None)
             for key, step in onsets.items():
-                ax.axvline(step, color=colour, linestyle=ONSET_STYLES[key], linewidth=1, alpha=0.8)
+                ax.axvline(step, color=colour, linestyle=ONSET_STYLES[key], alpha=0.8,
+                           linewidth=0.6 if key == "loss_drop_onset" else 1)
     for ax, title, keys in panels:
         ax.set_title(title, fontsize=10)
         ax.grid(alpha=0.3)
@@ -182,7 +185,7 @@ def plot(runs, out, id_mode):
             if l not in labels:
                 handles.append(h)
                 labels.append(l)
-    onset_note = "onsets: structure --, capabilities :, BLiMP -."
+    onset_note = "onsets: structure --, capabilities :, BLiMP -., loss drop -"
     fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 6) or 1, fontsize=9, frameon=False)
     fig.text(0.99, 0.005, onset_note, ha="right", va="bottom", fontsize=8, color="grey")
     fig.tight_layout(rect=(0, 0.02, 1, 0.95))

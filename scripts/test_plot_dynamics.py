@@ -53,7 +53,8 @@ def fake_run(root, name, centre, with_onsets=True):
     write_jsonl(run / "eval.jsonl", evals)
     if with_onsets:
         (run / "onsets.json").write_text(json.dumps({"structure_onset": centre - 100, "capabilities_onset":
-                                                     centre + 100, "blimp_onset": None, "points": 12}))
+                                                     centre + 100, "blimp_onset": None,
+                                                     "loss_drop_onset": centre, "points": 12}))
     return run
 
 
@@ -97,7 +98,7 @@ def test_series_are_read_and_merged():
         assert series["offset"][0] == (100, 0.35)
         assert abs(series["blimp"][-1][1] - 0.7) < 1e-12
         assert abs(series["id"][0][1] - (9.0 + 7.0 + 100 / 600) / 2) < 1e-12  # null layer left out of the mean
-        assert onsets == {"structure_onset": 400.0, "capabilities_onset": 600.0}
+        assert onsets == {"structure_onset": 400.0, "capabilities_onset": 600.0, "loss_drop_onset": 500.0}
         last, _ = pd.load_run(run, "last")
         assert last["id"] == []  # the last layer is null everywhere
 

@@ -188,7 +188,8 @@ void check_sas(const Checker& c, const SasConfig& s, const ModelConfig& m) {
     }
     c.require(seen.insert(s.layers[i]).second, key, "layer " + str(s.layers[i]) + " is listed twice");
   }
-  c.one_of("sas.normalization", s.normalization, {"none", "per_arc", "per_token"});
+  c.one_of("sas.normalization", s.normalization, {"per_sequence", "authors", "per_arc", "per_token", "none"});
+  c.positive("sas.authors_micro_batch", s.authors_micro_batch);
   c.one_of("sas.probabilities", s.probabilities, {"post_dropout", "pre_dropout"});
   c.require(s.p >= 1, "sas.p", "must be >= 1, got " + str(s.p));
 }

@@ -26,6 +26,7 @@ Batch Batch::to(const torch::Device& device, bool non_blocking) const {
   out.heads = move(heads);
   out.word_index = move(word_index);
   out.sequence_ids = move(sequence_ids);
+  out.parsed = move(parsed);
   return out;
 }
 

@@ -23,10 +23,12 @@ Batch collate(const SequenceSource& source, const std::vector<int64_t>& sequence
   out.heads = torch::full({batch, length}, int64_t(-1), torch::kInt64);          // (B, T)
   out.word_index = torch::full({batch, length}, int32_t(-1), torch::kInt32);     // (B, T)
   out.sequence_ids = torch::tensor(sequence_ids, torch::kInt64);                 // (B,)
+  out.parsed = torch::zeros({batch}, torch::kBool);                               // (B,)
   auto* ids = out.input_ids.data_ptr<int64_t>();
   auto* mask = out.attention_mask.data_ptr<bool>();
   auto* heads = out.heads.data_ptr<int64_t>();
   auto* words = out.word_index.data_ptr<int32_t>();
+  auto* parsed = out.parsed.data_ptr<bool>();
   for (int64_t b = 0; b < batch; ++b) {
     const SequenceRecord& r = records[size_t(b)];
     SASMLM_CHECK(r.heads.size() == r.ids.size() && r.word_index.size() == r.ids.size(),
@@ -38,6 +40,7 @@ Batch collate(const SequenceSource& source, const std::vector<int64_t>& sequence
       heads[flat] = r.heads[t];
       words[flat] = r.word_index[t];
     }
+    parsed[b] = r.parsed;
     out.num_real_tokens += static_cast<int64_t>(r.ids.size());
   }
   return out;

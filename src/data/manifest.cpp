@@ -53,6 +53,9 @@ json counts_to_json(const SplitSummary& c) {
               {"arcs_cut", c.arcs_cut},
               {"tokens", c.tokens},
               {"sequences", c.sequences},
+              {"parsed_sequences", c.parsed_sequences},
+              {"parsed_share", c.parsed_share()},
+              {"text_sentences", c.text_sentences},
               {"shards", c.shards},
               {"skip_reasons", c.skip_reasons}};
 }
@@ -69,6 +72,13 @@ SplitSummary counts_from_json(const json& j) {
   c.arcs_cut = get_integer<int64_t>(j, "arcs_cut");
   c.tokens = get_integer<int64_t>(j, "tokens");
   c.sequences = get_integer<int64_t>(j, "sequences");
+  // Absent in manifests written before plain-text corpora: every sequence was parsed.
+  c.parsed_sequences = j.contains("parsed_sequences") ? get_integer<int64_t>(j, "parsed_sequences") : c.sequences;
+  c.text_sentences = j.contains("text_sentences") ? get_integer<int64_t>(j, "text_sentences") : 0;
+  if (c.parsed_sequences < 0 || c.parsed_sequences > c.sequences) {
+    throw std::invalid_argument("parsed_sequences: expected 0.." + std::to_string(c.sequences) + ", found " +
+                                std::to_string(c.parsed_sequences));
+  }
   c.shards = get_integer<int64_t>(j, "shards");
   c.skip_reasons = j.at("skip_reasons").get<std::vector<std::string>>();
   return c;
@@ -109,6 +119,7 @@ std::string Manifest::to_json() const {
   j["skipped_sentences"] = train.skipped_sentences;
   j["tokens"] = train.tokens;
   j["sequences"] = train.sequences;
+  j["parsed_share"] = train.parsed_share();
   j["vocab_size"] = vocab_size;
   j["shard_format_version"] = shard_format_version;
   j["tokenizer"] = {{"file", tokenizer_file}, {"checksum", hex32(tokenizer_checksum)}, {"vocab_size", vocab_size}};
@@ -179,6 +190,17 @@ Manifest read_manifest(const std::string& dir) {
 }
 
 nlohmann::json prepare_settings(const DataConfig& data, const TokenizerConfig& tokenizer) {
+  // An existing vocabulary (tokenizer.path) is identified by its path, its contents' CRC-32 and the case flag; the
+  // training settings do not apply to it.
+  const json tokenizer_settings =
+      tokenizer.path.empty()
+          ? json{{"vocab_size", tokenizer.vocab_size},
+                 {"type", tokenizer.type},
+                 {"character_coverage", tokenizer.character_coverage},
+                 {"max_training_words", tokenizer.max_training_words}}
+          : json{{"path", tokenizer.path},
+                 {"lowercase", tokenizer.lowercase},
+                 {"crc32", hex32(crc32_file(tokenizer.path))}};
   return json{{"data",
                {{"max_seq_len", data.max_seq_len},
                 {"pack", data.pack},
@@ -186,11 +208,7 @@ nlohmann::json prepare_settings(const DataConfig& data, const TokenizerConfig& t
                 {"arc_pieces", data.arc_pieces},
                 {"skip_invalid", data.skip_invalid},
                 {"shard_sequences", data.shard_sequences}}},
-              {"tokenizer",
-               {{"vocab_size", tokenizer.vocab_size},
-                {"type", tokenizer.type},
-                {"character_coverage", tokenizer.character_coverage},
-                {"max_training_words", tokenizer.max_training_words}}}};
+              {"tokenizer", tokenizer_settings}};
 }
 
 }  // namespace sasmlm

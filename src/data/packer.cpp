@@ -30,9 +30,10 @@ Packer::Packer(PackerOptions options, Sink sink) : options_(options), sink_(std:
   SASMLM_CHECK(options_.max_seq_len >= 3, "max_seq_len below 3");
 }
 
-void Packer::add(const AlignedSentence& sentence, bool new_document) {
+void Packer::add(const AlignedSentence& sentence, bool new_document, bool parsed) {
   ++stats_.sentences;
-  if (new_document || !options_.pack) flush();
+  if (new_document || !options_.pack || parsed != current_parsed_) flush();
+  current_parsed_ = parsed;
   const int32_t n = sentence.num_pieces();
   const int32_t capacity = static_cast<int32_t>(options_.max_seq_len - 2);
   if (n <= capacity) {
@@ -66,19 +67,20 @@ void Packer::add(const AlignedSentence& sentence, bool new_document) {
 }
 
 void Packer::append(const AlignedSentence& sentence, int32_t begin, int32_t end, bool continuation) {
+  const uint8_t unparsed = current_parsed_ ? 0 : kTokenUnparsed;
   if (current_.size() == 0) {
-    current_.ids.push_back(kClsId);
+    current_.ids.push_back(options_.cls_id);
     current_.heads.push_back(-1);
     current_.relations.push_back(-1);
     current_.word_index.push_back(-1);
-    current_.flags.push_back(0);
+    current_.flags.push_back(unparsed);
   }
   const int32_t base = static_cast<int32_t>(current_.size());
   for (int32_t p = begin; p < end; ++p) {
     current_.ids.push_back(sentence.ids[p]);
     current_.word_index.push_back(sentence.word_index[p]);
-    uint8_t flags = 0;
-    if (p == begin) flags = kTokenSentenceStart | (continuation ? kTokenContinuation : 0);
+    uint8_t flags = unparsed;
+    if (p == begin) flags |= kTokenSentenceStart | (continuation ? kTokenContinuation : 0);
     current_.flags.push_back(flags);
     const int32_t head = sentence.heads[p];
     if (head >= begin && head < end) {
@@ -94,13 +96,14 @@ void Packer::append(const AlignedSentence& sentence, int32_t begin, int32_t end,
 
 void Packer::flush() {
   if (current_.size() == 0) return;
-  current_.ids.push_back(kSepId);
+  current_.ids.push_back(options_.sep_id);
   current_.heads.push_back(-1);
   current_.relations.push_back(-1);
   current_.word_index.push_back(-1);
-  current_.flags.push_back(0);
+  current_.flags.push_back(current_parsed_ ? 0 : kTokenUnparsed);
   SASMLM_CHECK(current_.size() <= options_.max_seq_len, "packed sequence longer than max_seq_len");
   ++stats_.sequences;
+  if (current_parsed_) ++stats_.parsed_sequences;
   stats_.tokens += current_.size();
   sink_(current_);
   current_.clear();

@@ -21,6 +21,7 @@
 #include "sasmlm/data/packer.h"
 #include "sasmlm/data/relation_vocab.h"
 #include "sasmlm/data/shard.h"
+#include "sasmlm/data/text_corpus.h"
 #include "sasmlm/data/tokenizer.h"
 
 namespace sasmlm {
@@ -76,10 +77,11 @@ std::vector<FileEntry> describe_sources(const std::vector<std::string>& paths, c
     const std::string where = key + "[" + std::to_string(i) + "]";
     std::error_code ec;
     if (fs::is_directory(paths[i], ec)) {
-      throw UserError(where + ": " + paths[i] + " is a directory, expected a CoNLL-U file");
+      throw UserError(where + ": " + paths[i] + " is a directory, expected a CoNLL-U or plain-text (.txt) file");
     }
     if (!fs::is_regular_file(paths[i], ec)) {
-      throw UserError(where + ": CoNLL-U file not found: " + paths[i]);
+      throw UserError(where + ": " + (is_text_corpus(paths[i]) ? "plain-text" : "CoNLL-U") +
+                      " file not found: " + paths[i]);
     }
     FileEntry f;
     f.path = paths[i];
@@ -149,16 +151,22 @@ class TrainWords {
   TrainWords(const std::vector<std::string>& paths, bool skip_invalid) : paths_(paths), skip_invalid_(skip_invalid) {}
   bool operator()(std::vector<std::string>& words) {
     while (true) {
-      if (!reader_) {
+      if (!reader_ && !text_) {
         if (next_file_ == paths_.size()) return false;
-        reader_ = std::make_unique<ConlluReader>(paths_[next_file_++], ConlluReaderOptions{skip_invalid_});
+        const std::string& path = paths_[next_file_++];
+        if (is_text_corpus(path)) {
+          text_ = std::make_unique<TextCorpusReader>(path);
+        } else {
+          reader_ = std::make_unique<ConlluReader>(path, ConlluReaderOptions{skip_invalid_});
+        }
       }
-      if (reader_->next(sentence_)) {
+      if (reader_ ? reader_->next(sentence_) : text_->next(sentence_)) {
         words.clear();
         for (const auto& w : sentence_.words) words.push_back(w.form);
         return true;
       }
       reader_.reset();
+      text_.reset();
     }
   }
 
@@ -167,6 +175,7 @@ class TrainWords {
   bool skip_invalid_;
   size_t next_file_ = 0;
   std::unique_ptr<ConlluReader> reader_;
+  std::unique_ptr<TextCorpusReader> text_;
   ConlluSentence sentence_;
 };
 
@@ -192,7 +201,10 @@ ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const To
     out.shards.push_back(f);
     writer.reset();
   };
-  Packer packer(packer_options(data), [&](const SequenceData& s) {
+  PackerOptions options = packer_options(data);
+  options.cls_id = tokenizer.cls_id();
+  options.sep_id = tokenizer.sep_id();
+  Packer packer(options, [&](const SequenceData& s) {
     if (!writer) {
       writer = std::make_unique<ShardWriter>((staging / shard_name(job.name, int64_t(out.shards.size()))).string());
     }
@@ -203,6 +215,17 @@ ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const To
   ConlluSentence sentence;
   AlignedSentence aligned;
   for (const auto& path : job.paths) {
+    if (is_text_corpus(path)) {  // no arcs: the MLM loss only
+      TextCorpusReader text(path);
+      while (text.next(sentence)) {
+        ++c.sentences;
+        ++c.text_sentences;
+        c.words += static_cast<int64_t>(sentence.words.size());
+        align_sentence(sentence, tokenizer, arc_pieces, relations, aligned);
+        packer.add(aligned, sentence.new_document, /*parsed=*/false);
+      }
+      continue;
+    }
     ConlluReader reader(path, ConlluReaderOptions{data.skip_invalid});
     while (reader.next(sentence)) {
       ++c.sentences;
@@ -225,6 +248,7 @@ ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const To
   c.arcs_cut = p.arcs_cut;
   c.tokens = p.tokens;
   c.sequences = p.sequences;
+  c.parsed_sequences = p.parsed_sequences;
   c.shards = static_cast<int64_t>(out.shards.size());
   if (c.sequences == 0) {
     throw UserError(job.key + ": no sequences left: all " + std::to_string(c.sentences) +
@@ -235,8 +259,9 @@ ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const To
 }
 
 void log_split(const std::string& name, const SplitSummary& c) {
-  log_info("prepare: ", name, ": ", c.sentences, " sentences, ", c.words, " words, ", c.arcs, " arcs -> ",
-           c.sequences, " sequences, ", c.tokens, " tokens in ", c.shards, " shard(s)");
+  log_info("prepare: ", name, ": ", c.sentences, " sentences (", c.text_sentences, " plain text), ", c.words,
+           " words, ", c.arcs, " arcs -> ", c.sequences, " sequences (parsed share ", fixed(c.parsed_share(), 3),
+           "), ", c.tokens, " tokens in ", c.shards, " shard(s)");
   if (c.sentences_split > 0 || c.sentences_dropped > 0) {
     log_info("prepare: ", name, ": over-long sentences: ", c.sentences_split, " split into ", c.chunks, " chunks (",
              c.arcs_cut, " arcs cut), ", c.sentences_dropped, " dropped");
@@ -297,12 +322,19 @@ PrepareSummary prepare_data(const DataConfig& data, const TokenizerConfig& token
 
   // Validate every setting before any work.
   if (prepared_dir.empty()) throw UserError("data.prepared_dir: empty (expected a directory path)");
-  if (data.train.empty()) throw UserError("data.train: no CoNLL-U files given (expected a list of paths)");
+  if (data.train.empty()) {
+    throw UserError("data.train: no files given (expected a list of CoNLL-U or plain-text .txt paths)");
+  }
   if (data.shard_sequences <= 0) {
     throw UserError("data.shard_sequences: expected a positive count, found " + std::to_string(data.shard_sequences));
   }
   packer_options(data);
   parse_arc_pieces(data.arc_pieces);
+  std::error_code path_error;
+  if (!tokenizer_config.path.empty() && !fs::is_regular_file(tokenizer_config.path, path_error)) {
+    throw UserError("tokenizer.path: " + tokenizer_config.path + " not found (expected a vocab.txt, a tokenizer.json "
+                    "or a SentencePiece .model; \"\" trains a SentencePiece model on data.train)");
+  }
   std::vector<SplitJob> jobs{{"train", "data.train", data.train}};
   if (!data.dev.empty()) jobs.push_back({"dev", "data.dev", data.dev});
   std::map<std::string, std::vector<FileEntry>> sources;
@@ -334,12 +366,18 @@ PrepareSummary prepare_data(const DataConfig& data, const TokenizerConfig& token
   remove_dead_staging(dir);
   StagingDir staging(dir / (kStagingPrefix + std::to_string(::getpid())));
 
-  // Pass 1: the tokenizer, from the training words.
-  TrainWords words(data.train, data.skip_invalid);
-  Tokenizer tokenizer = Tokenizer::train(std::ref(words), tokenizer_config);
+  // Pass 1: the tokenizer: the given vocabulary (tokenizer.path), or trained on the training words.
+  Tokenizer tokenizer;
+  if (!tokenizer_config.path.empty()) {
+    tokenizer = Tokenizer::from_path(tokenizer_config.path, tokenizer_config.lowercase);
+  } else {
+    TrainWords words(data.train, data.skip_invalid);
+    tokenizer = Tokenizer::train(std::ref(words), tokenizer_config);
+  }
   tokenizer.save((staging.path() / kTokenizerFile).string());
-  log_info("prepare: tokenizer ", tokenizer_config.type, ", ", tokenizer.vocab_size(), " pieces, checksum ",
-           hex32(tokenizer.checksum()), " (", fixed(elapsed(), 1), " s)");
+  log_info("prepare: tokenizer ", tokenizer_config.path.empty() ? tokenizer_config.type : tokenizer_config.path, ", ",
+           tokenizer.vocab_size(), " pieces, checksum ", hex32(tokenizer.checksum()), " (", fixed(elapsed(), 1),
+           " s)");
 
   // Pass 2: every split, streamed into shards.
   Manifest manifest;

@@ -26,6 +26,7 @@ void PreparedSplitSource::read(int64_t i, SequenceRecord& out) const {
   out.ids.assign(v.ids, v.ids + v.length);
   out.heads.assign(v.heads, v.heads + v.length);
   out.word_index.assign(v.word_index, v.word_index + v.length);
+  out.parsed = v.length == 0 || (v.flags[0] & kTokenUnparsed) == 0;  // the packer marks every token alike
 }
 
 std::shared_ptr<SequenceSource> make_split_source(std::shared_ptr<const PreparedData> data, const std::string& split) {

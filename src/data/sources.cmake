@@ -4,9 +4,11 @@ sasmlm_add_module(data
     ${CMAKE_CURRENT_LIST_DIR}/conllu_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/wordpiece.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/hf_tokenizer_json.cpp
     ${CMAKE_CURRENT_LIST_DIR}/bert_text.cpp
     ${CMAKE_CURRENT_LIST_DIR}/unicode_tables.cpp
     ${CMAKE_CURRENT_LIST_DIR}/text_words.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/text_corpus.cpp
     ${CMAKE_CURRENT_LIST_DIR}/relation_vocab.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alignment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/shard.cpp

@@ -11,6 +11,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/data/hf_tokenizer_json.h"
 #include "sasmlm/data/text_words.h"
 #include "sasmlm/data/wordpiece.h"
 
@@ -198,6 +199,20 @@ Tokenizer Tokenizer::from_serialized(const std::string& bytes, const std::string
     t.init(bytes, what);
   }
   return t;
+}
+
+Tokenizer Tokenizer::from_path(const std::string& path, bool lowercase) {
+  const std::string what = "tokenizer.path " + path;
+  auto ends_with = [&](const std::string& suffix) {
+    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  const std::string bytes = read_file(path, "tokenizer.path");
+  if (ends_with(".txt")) return from_wordpiece_vocab(bytes, lowercase, what);
+  if (ends_with(".json")) {
+    const HfWordPieceVocab vocab = parse_hf_tokenizer_json(bytes, what);
+    return from_wordpiece_vocab(vocab.vocab_text, vocab.lowercase, what);
+  }
+  return from_serialized(bytes, what);
 }
 
 Tokenizer Tokenizer::from_wordpiece_vocab(const std::string& vocab_text, bool lowercase, const std::string& what) {

@@ -120,7 +120,7 @@ nlohmann::json CheckpointEvaluator::evaluate(const std::string& path, const fs::
   if (dev_) {
     const EvalConfig& e = config.eval;
     const MlmEvalResult mlm =
-        evaluate_mlm(loaded.model, *dev_, masking_options_from(config.data, data_->vocab_size()),
+        evaluate_mlm(loaded.model, *dev_, masking_options_from(config.data, data_->tokenizer()),
                      uint64_t(e.mask_seed), e.batch_size, e.max_batches, device_);
     out["mlm_loss"] = mlm.loss;
     out["mlm_accuracy"] = mlm.accuracy;
@@ -173,7 +173,16 @@ Onsets series_onsets(std::vector<nlohmann::json> lines) {
     if (has_blimp) blimp.push_back(line["blimp"]["overall"].get<double>());
   }
   if (!all_blimp) blimp.clear();
-  return find_onsets(steps, uas, blimp);
+  Onsets onsets = find_onsets(steps, uas, blimp);
+  std::vector<int64_t> loss_steps;
+  std::vector<double> loss;
+  for (const auto& line : lines) {
+    if (!line.contains("mlm_loss") || !line["mlm_loss"].is_number()) continue;
+    loss_steps.push_back(line["step"].get<int64_t>());
+    loss.push_back(line["mlm_loss"].get<double>());
+  }
+  onsets.loss_drop = find_loss_drop(loss_steps, loss, onsets.sigma);
+  return onsets;
 }
 
 }  // namespace

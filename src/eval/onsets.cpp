@@ -89,6 +89,43 @@ std::vector<double> second_derivative(const std::vector<int64_t>& steps, const s
   return a;
 }
 
+std::vector<double> first_derivative(const std::vector<int64_t>& steps, const std::vector<double>& values) {
+  SASMLM_CHECK(steps.size() == values.size(), "steps and values must have the same length");
+  std::vector<double> v(values.size(), kNaN);
+  for (size_t i = 1; i + 1 < values.size(); ++i) {
+    const double left = double(steps[i] - steps[i - 1]);
+    const double right = double(steps[i + 1] - steps[i]);
+    SASMLM_CHECK(left > 0 && right > 0, "steps must be strictly increasing");
+    v[i] = (left * left * values[i + 1] - right * right * values[i - 1] + (right * right - left * left) * values[i]) /
+           (left * right * (left + right));
+  }
+  return v;
+}
+
+std::optional<int64_t> find_loss_drop(const std::vector<int64_t>& steps, const std::vector<double>& loss,
+                                      double sigma) {
+  if (loss.size() != steps.size()) {
+    throw UserError("onsets: " + std::to_string(loss.size()) + " MLM loss values for " +
+                    std::to_string(steps.size()) + " eval steps (expected one per step)");
+  }
+  for (size_t i = 1; i < steps.size(); ++i) {
+    if (steps[i] <= steps[i - 1]) {
+      throw UserError("onsets: MLM loss steps must be strictly increasing, found step " + std::to_string(steps[i]) +
+                      " after step " + std::to_string(steps[i - 1]));
+    }
+  }
+  if (int64_t(loss.size()) < kMinOnsetPoints || !all_finite(loss)) return std::nullopt;
+  const std::vector<double> slope = first_derivative(steps, smooth_series(loss, sigma));
+  int64_t best = -1;
+  // Interior local minima of the slope: both neighbours defined (slope is NaN at the two ends).
+  for (size_t j = 2; j + 2 < slope.size(); ++j) {
+    const bool local_min = slope[j] <= slope[j - 1] && slope[j] <= slope[j + 1];
+    if (local_min && slope[j] < 0 && (best < 0 || slope[j] < slope[size_t(best)])) best = int64_t(j);
+  }
+  if (best < 0) return std::nullopt;
+  return steps[size_t(best)];
+}
+
 Onsets find_onsets(const std::vector<int64_t>& steps, const std::vector<double>& uas,
                    const std::vector<double>& blimp, double sigma) {
   if (uas.size() != steps.size()) {
@@ -128,6 +165,7 @@ nlohmann::json onsets_to_json(const Onsets& onsets) {
   out["structure_onset"] = step_or_null(onsets.structure);
   out["capabilities_onset"] = step_or_null(onsets.capabilities);
   out["blimp_onset"] = step_or_null(onsets.blimp);
+  out["loss_drop_onset"] = step_or_null(onsets.loss_drop);
   out["smoothing"] = {{"kernel", "gaussian"}, {"sigma_points", onsets.sigma}};
   out["points"] = onsets.points;
   return out;

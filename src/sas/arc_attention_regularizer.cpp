@@ -30,7 +30,6 @@ void ArcAttentionRegularizer::begin(const torch::Tensor& heads, const torch::Ten
   batch_ = heads.size(0);
   length_ = heads.size(1);
   num_arcs_ = arcs_.size(0);
-  num_real_tokens_ = double(attention_mask.sum().item<int64_t>());
 
   // Index triples for one gather per layer: query_[n] attends to key_[n] in row row_[n].
   const torch::Tensor b = arcs_.select(1, 0), dependent = arcs_.select(1, 1), head = arcs_.select(1, 2);  // (A,)
@@ -100,18 +99,21 @@ torch::Tensor ArcAttentionRegularizer::finish() {
   if (options_.reduction == ArcAttentionOptions::Reduction::kMax) {
     r = running.sum();
   } else {
-    // The authors' p-th root is over each direction's whole-batch sum. Where that sum is 0 (every arc entry
-    // dropped out) the root's derivative is infinite; route it through a safe branch so the gradient is 0, not NaN.
+    // The p-th root is over each direction's sum, per sequence or over the whole batch (the authors' grouping,
+    // their get_batch_uniform_reg_val). Where a sum is 0 (no arcs in a sequence, or every arc entry dropped out)
+    // the root's derivative is infinite; route it through a safe branch so the gradient is 0, not NaN.
     const int64_t directions = (options_.to_head ? 1 : 0) + (options_.to_dependent ? 1 : 0);
-    const torch::Tensor sums = running.view({directions, num_arcs_}).sum(1);  // (directions,)
+    torch::Tensor sums;  // (directions, groups)
+    if (options_.normalizer.root_per_sequence()) {
+      const torch::Tensor arc_rows = row_.view({directions, num_arcs_}).select(0, 0);  // (A,)
+      sums = torch::zeros({directions, batch_}, running.options())
+                 .index_add_(1, arc_rows, running.view({directions, num_arcs_}));
+    } else {
+      sums = running.view({directions, num_arcs_}).sum(1, /*keepdim=*/true);
+    }
     const torch::Tensor positive = sums > 0;
     const torch::Tensor safe = torch::where(positive, sums, torch::ones_like(sums));
     r = torch::where(positive, safe.pow(1.0 / options_.p), torch::zeros_like(sums)).sum();
-  }
-  if (options_.normalization == ArcAttentionOptions::Normalization::kPerArc) {
-    r = r / double(num_arcs_);
-  } else if (options_.normalization == ArcAttentionOptions::Normalization::kPerToken) {
-    r = r / num_real_tokens_;
   }
   return r;
 }

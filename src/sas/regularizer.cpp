@@ -3,6 +3,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/sas/arc_attention_regularizer.h"
+#include "sasmlm/sas/sas_normalization.h"
 
 #include <cmath>
 #include <string>
@@ -53,15 +54,7 @@ std::unique_ptr<Regularizer> make_regularizer(const SasConfig& config, int64_t n
     options.layers[size_t(layer)] = true;
   }
 
-  if (config.normalization == "none") {
-    options.normalization = ArcAttentionOptions::Normalization::kNone;
-  } else if (config.normalization == "per_arc") {
-    options.normalization = ArcAttentionOptions::Normalization::kPerArc;
-  } else if (config.normalization == "per_token") {
-    options.normalization = ArcAttentionOptions::Normalization::kPerToken;
-  } else {
-    bad_choice("sas.normalization", config.normalization, "none | per_arc | per_token");
-  }
+  options.normalizer = SasNormalizer::from(config);
 
   if (config.probabilities == "post_dropout") {
     options.post_dropout = true;

@@ -16,10 +16,12 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kColumns = {"final_mlm_loss", "best_mlm_loss",   "final_sas_loss",     "final_dev_loss",
                                            "best_dev_loss",  "final_uas",       "best_uas",           "final_blimp",
-                                           "best_blimp",     "structure_onset", "capabilities_onset", "blimp_onset"};
+                                           "best_blimp",     "structure_onset", "capabilities_onset", "blimp_onset",
+                                           "loss_drop_onset"};
 
 // The onsets `sasmlm eval --run` writes to DIR/onsets.json (a null onset stays an empty cell).
-const std::vector<std::string> kOnsetKeys = {"structure_onset", "capabilities_onset", "blimp_onset"};
+const std::vector<std::string> kOnsetKeys = {"structure_onset", "capabilities_onset", "blimp_onset",
+                                             "loss_drop_onset"};
 
 // Tracks the last value and the best one (lowest or highest) of one metric.
 struct Series {

@@ -8,6 +8,7 @@ sasmlm_add_module(train
     ${CMAKE_CURRENT_LIST_DIR}/signals.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tensorboard_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/train_step.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/train_plan.cpp
     ${CMAKE_CURRENT_LIST_DIR}/trainer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/training_state.cpp
   DEPS core config data model sas dist eval

@@ -6,6 +6,7 @@
 
 #include "sasmlm/core/rng.h"
 #include "sasmlm/model/mlm_loss.h"
+#include "sasmlm/sas/sas_normalization.h"
 #include "sasmlm/train/optimizer.h"
 
 namespace sasmlm {
@@ -39,14 +40,24 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
   // Zero cost when lambda is 0: no observer, so every layer takes the fast attention path.
   Regularizer* regularizer = (ctx.regularizer != nullptr && wants_attention(stats.lambda)) ? ctx.regularizer : nullptr;
 
-  // 1. batch: the loss is normalised by the masked-token count of the whole optimizer step (all micro-batches, all
-  //    ranks), so accumulation and data parallelism give the large-batch gradient exactly.
-  for (const Batch& micro : batches.micro) stats.tokens += micro.num_real_tokens;
-  std::vector<double> counts = {double(batches.num_masked), double(stats.tokens)};
-  ctx.all_reduce_sums(counts);  // one collective for both counts
+  // 1. batch: both losses are normalised by counts of the whole optimizer step (all micro-batches, all ranks), so
+  //    accumulation and data parallelism give the large-batch gradient exactly: the MLM loss by the masked tokens,
+  //    the SAS sum by sas.normalization's count (per_sequence: the parsed sequences; see sas_normalization.h).
+  SasCounts sas_counts;
+  for (const Batch& micro : batches.micro) {
+    stats.tokens += micro.num_real_tokens;
+    sas_counts += count_sas(micro.heads, micro.attention_mask, micro.parsed);
+  }
+  std::vector<double> counts = {double(batches.num_masked), double(stats.tokens), sas_counts.sequences,
+                                sas_counts.parsed_sequences, sas_counts.arcs};
+  ctx.all_reduce_sums(counts);  // one collective for all counts
   const double global_masked = counts[0];
   stats.masked = int64_t(global_masked);
   stats.global_tokens = int64_t(counts[1]);
+  const SasCounts global_sas{counts[2], counts[3], counts[4], counts[1]};
+  stats.parsed_sequences = int64_t(global_sas.parsed_sequences);
+  const SasNormalizer normalizer = ctx.regularizer != nullptr ? ctx.regularizer->normalizer() : SasNormalizer{};
+  const double sas_denominator = normalizer.denominator(global_sas);
   torch::Tensor mlm_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(ctx.device));
   torch::Tensor sas_sum = torch::zeros_like(mlm_sum);
 
@@ -64,13 +75,13 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
       const bool full = batch.num_real_tokens == batch.input_ids.numel();
       torch::Tensor hidden = ctx.model->encode(batch.input_ids, full ? torch::Tensor() : batch.attention_mask,
                                                regularizer, batch.num_real_tokens);  // (B, T, H)
-      torch::Tensor logits = ctx.model->mlm_logits(hidden, batch.mlm_positions);                     // (M, V)
-      // 3. losses: L = L_mlm + lambda * R, R summed over the batch's arcs (the paper's unnormalised form).
+      torch::Tensor logits = ctx.model->mlm_logits(hidden, batch.mlm_positions);  // (M, V)
+      // 3. losses: L = L_mlm + lambda * R / n, R summed over this micro-batch's arcs, n the step's count.
       mlm = mlm_loss_sum(logits, batch.mlm_labels);
       loss = mlm / std::max(global_masked, 1.0);
       if (regularizer != nullptr) {
         sas = regularizer->finish();
-        loss = loss + stats.lambda * sas;
+        loss = loss + (stats.lambda / sas_denominator) * sas;
       }
     }
     // 4. backward (gradients accumulate over micro-batches; only the last one communicates)
@@ -92,7 +103,7 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
   std::vector<double> losses = {sums[0].item<double>(), sums[1].item<double>()};
   ctx.all_reduce_sums(losses);
   stats.mlm_loss = losses[0] / std::max(global_masked, 1.0);
-  stats.sas_loss = losses[1];
+  stats.sas_loss = losses[1] / std::max(global_sas.parsed_sequences, 1.0);
   stats.skipped = !std::isfinite(stats.grad_norm) || !std::isfinite(stats.mlm_loss) || !std::isfinite(stats.sas_loss);
 
   // 7. step (skipped steps still advance the schedule and the data, so a resume sees the same sequence)

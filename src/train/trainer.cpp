@@ -152,7 +152,7 @@ void Trainer::setup() {
   train_source_ = make_split_source(data_, "train");
   if (data_->has_split("dev")) dev_source_ = make_split_source(data_, "dev");
   const int64_t vocab = data_->vocab_size();
-  masking_ = masking_options_from(c.data, vocab);
+  masking_ = masking_options_from(c.data, data_->tokenizer());
 
   // Model init is seeded, so two runs with one seed start from the same weights.
   torch::manual_seed(uint64_t(c.run.seed));

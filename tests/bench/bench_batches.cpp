@@ -10,7 +10,7 @@ BenchBatches fixed_train_batches(const Config& config, int64_t count) {
   lo.batch_size = config.trainer.batch_size;
   lo.seed = uint64_t(config.run.seed);
   lo.prefetch = 0;
-  lo.masking = masking_options_from(config.data, data->vocab_size());
+  lo.masking = masking_options_from(config.data, data->tokenizer());
   BenchBatches out;
   out.vocab_size = data->vocab_size();
   out.batch_size = lo.batch_size;

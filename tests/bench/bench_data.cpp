@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   LoaderOptions lo;
   lo.batch_size = 32;
   lo.prefetch = 0;  // synchronous: measures the cost of building batches on one thread
-  lo.masking = masking_options_from(config.data, data->vocab_size());
+  lo.masking = masking_options_from(config.data, data->tokenizer());
   Loader loader(source, lo, 0);
   t0 = Clock::now();
   for (int64_t s = 0; s < steps; ++s) loader.next();

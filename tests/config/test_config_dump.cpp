@@ -58,7 +58,7 @@ Config unusual_config() {
   c.data.random_replace_prob = 0.15;
   c.data.prefetch = 2;
   c.data.shard_sequences = 1000;
-  c.tokenizer = {1000, "bpe", 1.0, 5000};
+  c.tokenizer = {"vocab/vocab.txt", false, 1000, "bpe", 1.0, 5000};
   c.model.preset = "mini";
   c.model.layers = 3;
   c.model.hidden = 96;
@@ -76,7 +76,8 @@ Config unusual_config() {
   c.sas.schedule = {SasWindow{100, 0.5, -0.25}, SasWindow{2000, -1e-3, std::nullopt},
                     SasWindow{std::nullopt, 0.0, std::nullopt}};
   c.sas.layers = {0, 2};
-  c.sas.normalization = "per_token";
+  c.sas.normalization = "authors";
+  c.sas.authors_micro_batch = 32;
   c.sas.probabilities = "pre_dropout";
   c.sas.p = 3.5;
   c.trainer.max_steps = 300;

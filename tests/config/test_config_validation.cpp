@@ -48,7 +48,7 @@ TEST(ConfigValidation, EveryEnum) {
       {"tokenizer", "type", "unigram, bpe"},
       {"sas", "variant", "max, uniform, random_arcs"},
       {"sas", "directions", "both, to_head, to_dependent"},
-      {"sas", "normalization", "none, per_arc, per_token"},
+      {"sas", "normalization", "per_sequence, authors, per_arc, per_token, none"},
       {"sas", "probabilities", "post_dropout, pre_dropout"},
       {"trainer", "lr_schedule", "linear, cosine, constant"},
       {"trainer", "device", "auto, cpu, cuda"},

@@ -4,6 +4,8 @@ sasmlm_add_test_binary(data
     ${CMAKE_CURRENT_LIST_DIR}/test_tokenizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_wordpiece.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_wordpiece_hf.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_tokenizer_path.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_text_corpus.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_text_words.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_alignment.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_shard.cpp

@@ -94,6 +94,51 @@ TEST(Onsets, SecondDerivativeIsExactForQuadraticsOnUnevenSteps) {
   for (size_t i = 1; i + 1 < a.size(); ++i) EXPECT_NEAR(a[i], 6.0, 1e-9) << i;
 }
 
+TEST(Onsets, FirstDerivativeIsExactForQuadraticsOnUnevenSteps) {
+  const std::vector<int64_t> steps = {0, 1, 3, 4, 10, 11, 30};
+  std::vector<double> values;
+  for (int64_t s : steps) values.push_back(3.0 * double(s * s) - 2.0 * double(s) + 1.0);
+  const std::vector<double> v = first_derivative(steps, values);
+  ASSERT_EQ(v.size(), steps.size());
+  EXPECT_TRUE(std::isnan(v.front()));
+  EXPECT_TRUE(std::isnan(v.back()));
+  for (size_t i = 1; i + 1 < v.size(); ++i) EXPECT_NEAR(v[i], 6.0 * double(steps[i]) - 2.0, 1e-9) << i;
+}
+
+// A loss that falls fast from initialisation, plateaus, then drops again (the paper's loss drop): the onset is
+// the second drop's steepest point, not the start.
+TEST(Onsets, LossDropIsTheSteepestLocalFallNotTheInitialDecline) {
+  for (const bool uneven : {false, true}) {
+    std::vector<int64_t> steps;
+    std::vector<double> loss;
+    for (double s = 10; s <= 10000; s = uneven ? std::max(s + 20, s * 1.04) : s + 100) {
+      steps.push_back(int64_t(std::lround(s)));
+      const double x = double(steps.back());
+      loss.push_back(3.0 + 4.0 * std::exp(-x / 300) - 1.5 * sigmoid((x - 5000) / 400));
+    }
+    const std::optional<int64_t> drop = find_loss_drop(steps, loss);
+    ASSERT_TRUE(drop) << "uneven " << uneven;
+    EXPECT_NEAR(double(*drop), 5000, uneven ? 300 : 150) << "uneven " << uneven;
+  }
+}
+
+TEST(Onsets, NoLossDropWhenTheLossOnlySlowsDown) {
+  std::vector<int64_t> steps;
+  std::vector<double> decay;
+  for (int64_t s = 0; s < 40; ++s) {
+    steps.push_back(250 * s);
+    decay.push_back(2.0 + 5.0 * std::exp(-double(s) / 6));
+  }
+  EXPECT_FALSE(find_loss_drop(steps, decay));
+  EXPECT_FALSE(find_loss_drop({0, 10, 20, 30}, {5, 4, 2, 1.9}));  // too few points
+  EXPECT_THROW(find_loss_drop({0, 10, 10, 20, 30}, {5, 4, 3, 2, 1}), UserError);
+  EXPECT_THROW(find_loss_drop({0, 10, 20}, {5, 4}), UserError);
+  Onsets onsets;
+  onsets.loss_drop = 1234;
+  EXPECT_EQ(onsets_to_json(onsets)["loss_drop_onset"], 1234);
+  EXPECT_TRUE(onsets_to_json(Onsets{})["loss_drop_onset"].is_null());
+}
+
 TEST(Onsets, SmoothingKeepsConstantsAndLines) {
   const std::vector<double> constant(9, 0.7);
   for (double v : smooth_series(constant, 1.5)) EXPECT_NEAR(v, 0.7, 1e-12);

@@ -74,11 +74,14 @@ double brute_force_r(const std::vector<torch::Tensor>& probs, const torch::Tenso
   const int64_t num_arcs = arcs.size(0), num_heads = probs[0].size(1);
   const bool uniform = config.variant == "uniform";
 
+  // The uniform root is taken per (direction, group): the group is the row under per_sequence, else the batch.
+  const bool per_sequence = config.normalization == "per_sequence";
+  const int64_t groups = per_sequence ? attention_mask.size(0) : 1;
   double total = 0.0;
   for (int direction = 0; direction < 2; ++direction) {
     if (direction == 0 && config.directions == "to_dependent") continue;
     if (direction == 1 && config.directions == "to_head") continue;
-    double direction_sum = 0.0;
+    std::vector<double> group_sum(size_t(groups), 0.0);
     for (int64_t k = 0; k < num_arcs; ++k) {
       const int64_t b = a[k][0];
       const int64_t query = direction == 0 ? a[k][1] : a[k][2];
@@ -95,12 +98,10 @@ double brute_force_r(const std::vector<torch::Tensor>& probs, const torch::Tenso
           }
         }
       }
-      direction_sum += gamma;
+      group_sum[size_t(per_sequence ? b : 0)] += gamma;
     }
-    total += uniform ? std::pow(direction_sum, 1.0 / config.p) : direction_sum;
+    for (double sum : group_sum) total += uniform ? std::pow(sum, 1.0 / config.p) : sum;
   }
-  if (config.normalization == "per_arc") total /= double(num_arcs);
-  if (config.normalization == "per_token") total /= double(attention_mask.sum().item<int64_t>());
   return total;
 }
 

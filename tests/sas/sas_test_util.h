@@ -26,7 +26,8 @@ std::vector<torch::Tensor> random_attention(const torch::Tensor& attention_mask,
                                             torch::ScalarType dtype, uint64_t seed);
 
 // R by plain nested loops over arcs, directions, layers and heads (doubles throughout).
-// arcs: (A, 3) [b, dependent, head]; variant "max" or "uniform" (random_arcs = "max" over its drawn arcs).
+// arcs: (A, 3) [b, dependent, head]; variant "max" or "uniform" (random_arcs = "max" over its drawn arcs); the
+// uniform root per row under normalization per_sequence, else over the batch. Not normalised (as finish()).
 double brute_force_r(const std::vector<torch::Tensor>& probs, const torch::Tensor& arcs,
                      const torch::Tensor& attention_mask, const SasConfig& config);
 

@@ -3,6 +3,7 @@ sasmlm_add_test_binary(sas
     ${CMAKE_CURRENT_LIST_DIR}/sas_test_util.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_schedule.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_regularizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_sas_normalization.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_gradients.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_random_arcs.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_sas_reference.cpp

@@ -79,15 +79,15 @@ void check_gradient(const SasConfig& config, uint64_t seed) {
 TEST(RegularizerGradient, MaxBothDirectionsMatchesFiniteDifferences) { check_gradient([] {
   SasConfig c; c.variant = "max"; return c; }(), 1); }
 
-TEST(RegularizerGradient, MaxToHeadOnSomeLayersPerArcMatchesFiniteDifferences) { check_gradient([] {
-  SasConfig c; c.variant = "max"; c.directions = "to_head"; c.layers = {0, 2}; c.normalization = "per_arc";
+TEST(RegularizerGradient, MaxToHeadOnSomeLayersAuthorsMatchesFiniteDifferences) { check_gradient([] {
+  SasConfig c; c.variant = "max"; c.directions = "to_head"; c.layers = {0, 2}; c.normalization = "authors";
   return c; }(), 2); }
 
-TEST(RegularizerGradient, UniformP2MatchesFiniteDifferences) { check_gradient([] {
-  SasConfig c; c.variant = "uniform"; c.p = 2.0; return c; }(), 3); }
+TEST(RegularizerGradient, UniformP2PerBatchRootMatchesFiniteDifferences) { check_gradient([] {
+  SasConfig c; c.variant = "uniform"; c.p = 2.0; c.normalization = "authors"; return c; }(), 3); }
 
-TEST(RegularizerGradient, UniformP3ToDependentPerTokenMatchesFiniteDifferences) { check_gradient([] {
-  SasConfig c; c.variant = "uniform"; c.p = 3.0; c.directions = "to_dependent"; c.normalization = "per_token";
+TEST(RegularizerGradient, UniformP3ToDependentPerSequenceRootMatchesFiniteDifferences) { check_gradient([] {
+  SasConfig c; c.variant = "uniform"; c.p = 3.0; c.directions = "to_dependent"; c.normalization = "per_sequence";
   return c; }(), 4); }
 
 TEST(RegularizerGradient, RandomArcsMatchesFiniteDifferences) { check_gradient([] {

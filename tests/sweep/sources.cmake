@@ -7,6 +7,7 @@ sasmlm_add_test_binary(sweep
     ${CMAKE_CURRENT_LIST_DIR}/test_sweep_plan.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_sweep_points.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_sweep_report.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_release_sweep.cpp
 )
 
 # A real single-node Slurm (scripts/slurm_local.sh): a 4-point sweep with one preempted task. Skips (77) without

@@ -25,6 +25,7 @@ SweepSpec fake_sweep(const TempDir& dir) {
              "{\"step\": 50, \"mlm_loss\": 4.4, \"uas\": 0.35, \"uas_best_head\": {\"uas\": 0.35}}\n");
   write_text(done / "onsets.json",
              "{\"structure_onset\": 1200, \"capabilities_onset\": 3400, \"blimp_onset\": null,\n"
+             " \"loss_drop_onset\": 900,\n"
              " \"smoothing\": {\"kernel\": \"gaussian\", \"sigma_points\": 1.0}, \"points\": 9}\n");
   write_text(done / "exit_status", "0 7 2026-01-01T00:00:00Z\n");
   return spec;
@@ -61,9 +62,9 @@ TEST(SweepReport, CsvHasEveryColumnAndEmptyCells) {
   EXPECT_EQ(csv,
             "run,state,step,sas.schedule.0.until,run.seed,final_mlm_loss,best_mlm_loss,final_sas_loss,"
             "final_dev_loss,best_dev_loss,final_uas,best_uas,final_blimp,best_blimp,structure_onset,"
-            "capabilities_onset,blimp_onset\n"
-            "until0_seed1,done,40,0,1,4.75,4.5,0.1,4.4,4.4,0.35,0.35,0.6,0.6,1200,3400,\n"
-            "until3000_seed1,planned,0,3000,1,,,,,,,,,,,,\n");
+            "capabilities_onset,blimp_onset,loss_drop_onset\n"
+            "until0_seed1,done,40,0,1,4.75,4.5,0.1,4.4,4.4,0.35,0.35,0.6,0.6,1200,3400,,900\n"
+            "until3000_seed1,planned,0,3000,1,,,,,,,,,,,,,\n");
 }
 
 TEST(SweepReport, MarkdownLeavesOutEmptyColumns) {

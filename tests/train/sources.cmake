@@ -8,6 +8,9 @@ sasmlm_add_test_binary(train
     ${CMAKE_CURRENT_LIST_DIR}/test_optimizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_progress.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_train_step.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_sas_step_invariance.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_mixed_corpus.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_dry_run.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_tensorboard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_training_run.cpp
 )

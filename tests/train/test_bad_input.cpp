@@ -144,7 +144,7 @@ TEST(BadInput, MissingFilesAndWrongFormats) {
           {"corpus missing", "prepare --config {cfg} --set data.train=[{dir}/nope.conllu]",
            "error: data.train[0]: CoNLL-U file not found: {dir}/nope.conllu"},
           {"corpus is a directory", "prepare --config {cfg} --set data.train=[{dir}/corpus_dir]",
-           "error: data.train[0]: {dir}/corpus_dir is a directory, expected a CoNLL-U file"},
+           "error: data.train[0]: {dir}/corpus_dir is a directory, expected a CoNLL-U or plain-text (.txt) file"},
           {"empty corpus", "prepare --config {cfg} --set data.train=[{dir}/empty.conllu]",
            "error: {dir}/empty.conllu: no sentences (empty file, or only comments; expected CoNLL-U: 10 "
            "tab-separated columns per word, a blank line after each sentence)"},

@@ -22,8 +22,8 @@ struct RunConfig {
 };
 
 struct DataConfig {
-  std::vector<std::string> train;           // CoNLL-U files for training
-  std::vector<std::string> dev;             // CoNLL-U files for held-out MLM loss
+  std::vector<std::string> train;           // CoNLL-U files for training (.txt: plain text, no arcs, MLM only)
+  std::vector<std::string> dev;             // CoNLL-U (or .txt plain-text) files for held-out MLM loss
   std::string prepared_dir = "";            // tokenizer, shards, manifest.json ("" = <run.dir>/prepared)
   int64_t max_seq_len = 128;                // sequence length including [CLS] and [SEP]
   bool pack = true;                         // pack consecutive sentences of a document into one sequence
@@ -37,8 +37,9 @@ struct DataConfig {
   int64_t shard_sequences = 65536;          // sequences per shard file
 
   template <class V> void visit(V& v) {
-    v("train", train, "CoNLL-U files for training");
-    v("dev", dev, "CoNLL-U files for held-out MLM loss");
+    v("train", train, "CoNLL-U files for training (.txt: plain text, one sentence per line, blank line between "
+                      "documents; no arcs, MLM loss only)");
+    v("dev", dev, "CoNLL-U (or .txt plain-text) files for held-out MLM loss");
     v("prepared_dir", prepared_dir, "tokenizer, shards, manifest.json (\"\" = <run.dir>/prepared)");
     v("max_seq_len", max_seq_len, "sequence length including [CLS] and [SEP]");
     v("pack", pack, "pack consecutive sentences of a document into one sequence");
@@ -54,12 +55,18 @@ struct DataConfig {
 };
 
 struct TokenizerConfig {
+  std::string path = "";                // existing vocabulary instead of training one: vocab.txt | tokenizer.json | .model
+  bool lowercase = true;                // tokenizer.path vocab.txt: lower-case and strip accents (uncased BERT)
   int64_t vocab_size = 8000;            // SentencePiece vocabulary size, special tokens included
   std::string type = "unigram";         // unigram | bpe
   double character_coverage = 0.9995;   // SentencePiece character_coverage
   int64_t max_training_words = 2000000; // cap on words fed to the SentencePiece trainer
 
   template <class V> void visit(V& v) {
+    v("path", path, "existing vocabulary used instead of training one: a BERT WordPiece vocab.txt, an HF "
+                    "tokenizer.json (WordPiece) or a sasmlm SentencePiece .model (\"\" = train a SentencePiece model)");
+    v("lowercase", lowercase, "tokenizer.path vocab.txt: lower-case and strip accents as BertTokenizerFast does for "
+                              "uncased models (tokenizer.json carries its own setting)");
     v("vocab_size", vocab_size, "SentencePiece vocabulary size, special tokens included");
     v("type", type, "unigram | bpe");
     v("character_coverage", character_coverage, "SentencePiece character_coverage");
@@ -109,18 +116,22 @@ struct SasConfig {
   std::string directions = "both";        // both | to_head | to_dependent
   std::vector<SasWindow> schedule;        // lambda(t) windows; empty = regularizer off
   std::vector<int64_t> layers;            // layers whose attention counts (empty = all)
-  std::string normalization = "none";     // none (the paper's sum) | per_arc | per_token
+  std::string normalization = "per_sequence";  // per_sequence | authors | per_arc | per_token | none
+  int64_t authors_micro_batch = 64;       // normalization: authors: their per-device micro-batch (their README: 64)
   std::string probabilities = "post_dropout"; // post_dropout (the authors') | pre_dropout
-  double p = 2.0;                         // exponent of the `uniform` variant's p-norm
+  double p = 1.0;                         // exponent of the `uniform` variant's p-norm (the authors' default: 1)
 
   template <class V> void visit(V& v) {
     v("variant", variant, "max | uniform | random_arcs");
     v("directions", directions, "both | to_head | to_dependent");
     v("schedule", schedule, "lambda(t) windows [{until, lambda, ramp_to}], the last without until");
     v("layers", layers, "layers whose attention counts (empty = all)");
-    v("normalization", normalization, "none (the paper's sum) | per_arc | per_token");
+    v("normalization", normalization,
+      "what lambda multiplies: per_sequence (R per parsed sequence, step mean) | authors | per_arc | per_token | none");
+    v("authors_micro_batch", authors_micro_batch,
+      "normalization authors: their per-device micro-batch (their README: 64); lambda = their --lambda_reg");
     v("probabilities", probabilities, "post_dropout (the authors') | pre_dropout");
-    v("p", p, "exponent of the uniform variant's p-norm");
+    v("p", p, "exponent of the uniform variant's p-norm (the authors' default: 1)");
   }
 };
 

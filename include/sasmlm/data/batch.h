@@ -15,6 +15,7 @@ struct Batch {
   torch::Tensor heads;           // (B, T) int64, position of the syntactic head's piece in the same row, -1 if none
   torch::Tensor word_index;      // (B, T) int32, 0-based word index within its sentence, -1 for specials/padding
   torch::Tensor sequence_ids;    // (B,) int64, global ids of the sequences (for checks and random_arcs keys)
+  torch::Tensor parsed;          // (B,) bool, true for sequences from parsed (CoNLL-U) text, false for plain text
   int64_t step = 0;              // optimizer step this batch belongs to
   int64_t num_real_tokens = 0;   // sum of attention_mask
 

@@ -2,9 +2,10 @@
 // it. Written last by prepare (so its presence marks a finished preparation), read by PreparedData.
 //
 // Fields: format_version; the training split's counts at the top level (sentences, words, arcs,
-// skipped_sentences, tokens, sequences) and vocab_size, as INTERFACE.md lists them; "splits": per split (train,
-// dev) all counts, skip_reasons and its shards [{file, sequences, tokens, bytes, crc32}]; "sources": per split
-// the CoNLL-U inputs [{path, bytes, crc32}]; "tokenizer": {file, checksum, vocab_size}; "relations": labels by
+// skipped_sentences, tokens, sequences, parsed_share) and vocab_size, as INTERFACE.md lists them; "splits": per
+// split (train, dev) all counts (parsed_sequences, parsed_share, text_sentences included), skip_reasons and its
+// shards [{file, sequences, tokens, bytes, crc32}]; "sources": per split the inputs (CoNLL-U or plain text)
+// [{path, bytes, crc32}]; "tokenizer": {file, checksum, vocab_size}; "relations": labels by
 // id; "shard_format_version"; "settings": the data/tokenizer config values that shape the output.
 // CRC-32s are 8 lowercase hex digits.
 #pragma once
@@ -35,8 +36,13 @@ struct SplitSummary {
   int64_t arcs_cut = 0;           // arcs lost to chunking
   int64_t tokens = 0;             // tokens in the shards, [CLS]/[SEP] included
   int64_t sequences = 0;          // sequences in the shards
+  int64_t parsed_sequences = 0;   // of those, made from CoNLL-U (the rest from plain text: no arcs, MLM loss only)
+  int64_t text_sentences = 0;     // lines read from plain-text files (counted in sentences too)
   int64_t shards = 0;             // shard files
   std::vector<std::string> skip_reasons;  // first few "<file>:<line>: reason" of skipped sentences
+
+  // parsed_sequences / sequences (1 for an empty split).
+  double parsed_share() const { return sequences > 0 ? double(parsed_sequences) / double(sequences) : 1.0; }
 };
 
 struct FileEntry {

@@ -14,6 +14,7 @@
 #include "sasmlm/config/config.h"
 #include "sasmlm/data/alignment.h"
 #include "sasmlm/data/shard.h"
+#include "sasmlm/data/tokenizer.h"
 
 namespace sasmlm {
 
@@ -21,6 +22,8 @@ struct PackerOptions {
   int64_t max_seq_len = 128;   // including [CLS] and [SEP]
   bool pack = true;            // several sentences per sequence
   bool split_long = true;      // false: drop over-long sentences
+  int32_t cls_id = kClsId;     // the vocabulary's [CLS] and [SEP] (a WordPiece vocab.txt has its own ids)
+  int32_t sep_id = kSepId;
 };
 
 // From data.max_seq_len / pack / long_sentences; UserError naming the key for a bad value.
@@ -34,6 +37,7 @@ struct PackerStats {
   int64_t arcs_cut = 0;           // arcs lost because head and dependent fell in different chunks
   int64_t sequences = 0;          // sequences emitted
   int64_t tokens = 0;             // tokens emitted, [CLS]/[SEP] included
+  int64_t parsed_sequences = 0;   // sequences emitted from parsed sentences (the rest: plain text)
 };
 
 class Packer {
@@ -42,8 +46,9 @@ class Packer {
 
   Packer(PackerOptions options, Sink sink);
 
-  // Adds the next sentence in corpus order; new_document flushes the sequence being filled first.
-  void add(const AlignedSentence& sentence, bool new_document);
+  // Adds the next sentence in corpus order; new_document flushes the sequence being filled first. parsed = false:
+  // a plain-text sentence (no arcs): its sequences hold no parsed sentence and every token carries kTokenUnparsed.
+  void add(const AlignedSentence& sentence, bool new_document, bool parsed = true);
   // Emits the last, partly filled sequence.
   void finish();
 
@@ -57,6 +62,7 @@ class Packer {
   PackerOptions options_;
   Sink sink_;
   SequenceData current_;  // [CLS] and the sentences so far; [SEP] is added by flush()
+  bool current_parsed_ = true;  // whether current_ holds parsed sentences
   PackerStats stats_;
 };
 

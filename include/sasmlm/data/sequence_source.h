@@ -14,6 +14,7 @@ struct SequenceRecord {
   std::vector<int32_t> ids;         // token ids
   std::vector<int32_t> heads;       // head's position in this sequence, -1 where the token carries no arc
   std::vector<int32_t> word_index;  // 0-based word index within its sentence, -1 for [CLS]/[SEP]
+  bool parsed = true;               // from parsed (CoNLL-U) text; false for plain text (no arcs)
 };
 
 class SequenceSource {

@@ -21,7 +21,8 @@
 //     int32[N]       word index within its sentence (0-based), -1 for [CLS]/[SEP]
 //     uint8[N]       flags: kTokenSentenceStart on the first piece of each sentence (or sentence chunk) in the
 //                    sequence; kTokenContinuation too when that chunk continues a sentence split off the
-//                    previous sequence
+//                    previous sequence; kTokenUnparsed on every token of a sequence made from plain text (no
+//                    arcs; absent in shards written before plain-text corpora existed: all parsed)
 //
 // Readers refuse another magic, another version, a size that disagrees with the counts, and a payload whose
 // CRC-32 differs, naming the file.
@@ -39,6 +40,7 @@ constexpr uint32_t kShardFormatVersion = 1;
 constexpr uint32_t kShardHeaderSize = 64;
 constexpr uint8_t kTokenSentenceStart = 1;
 constexpr uint8_t kTokenContinuation = 2;
+constexpr uint8_t kTokenUnparsed = 4;
 constexpr int64_t kMaxShardSequenceLength = 32767;  // heads are int16 positions
 
 // One sequence, owning its columns (what the packer produces and the writer takes).

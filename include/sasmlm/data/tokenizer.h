@@ -63,6 +63,12 @@ class Tokenizer {
   static Tokenizer from_wordpiece_vocab(const std::string& vocab_text, bool lowercase,
                                         const std::string& what = "vocab.txt");
 
+  // An existing vocabulary (tokenizer.path): a BERT WordPiece vocab.txt (`lowercase`: do_lower_case, accents
+  // stripped too), a Hugging Face tokenizer.json of the WordPiece kind (its own normalizer decides), or a
+  // SentencePiece model with sasmlm's special pieces ([PAD] [UNK] [CLS] [SEP] [MASK] at ids 0-4), chosen by the
+  // file name's ending (.txt, .json, anything else). UserError naming tokenizer.path and the file otherwise.
+  static Tokenizer from_path(const std::string& path, bool lowercase);
+
   // Pieces of one word; never empty ([UNK] for a word that yields no piece, e.g. an empty string).
   std::vector<int32_t> encode_word(const std::string& word) const;
   // Appends the pieces of `word` to `ids` (no allocation per word); returns how many were appended (>= 1).

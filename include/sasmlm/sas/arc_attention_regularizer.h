@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sasmlm/sas/regularizer.h"
+#include "sasmlm/sas/sas_normalization.h"
 
 #include <torch/torch.h>
 
@@ -14,16 +15,15 @@ namespace sasmlm {
 struct ArcAttentionOptions {
   enum class Reduction { kMax, kPowerSum };        // max: the paper's; power sum: the `uniform` variant
   enum class Arcs { kSyntactic, kRandom };         // kRandom: the random_arcs control
-  enum class Normalization { kNone, kPerArc, kPerToken };
 
   Reduction reduction = Reduction::kMax;
   Arcs arcs = Arcs::kSyntactic;
   bool to_head = true;        // gamma(dependent -> head): the dependent's query attends to the head's key
   bool to_dependent = true;   // gamma(head -> dependent)
   std::vector<bool> layers;   // one flag per model layer: does its attention count
-  Normalization normalization = Normalization::kNone;  // per_arc: / arcs; per_token: / real tokens ([CLS]/[SEP] too)
+  SasNormalizer normalizer;   // kPowerSum: per_sequence takes the p-th root per sequence (else per batch)
   bool post_dropout = true;
-  double p = 2.0;             // exponent for kPowerSum
+  double p = 1.0;             // exponent for kPowerSum
 };
 
 class ArcAttentionRegularizer final : public Regularizer {
@@ -38,6 +38,7 @@ class ArcAttentionRegularizer final : public Regularizer {
   torch::Tensor finish() override;
   int64_t num_arcs() const override { return num_arcs_; }
   torch::Tensor arcs() const override { return arcs_; }
+  const SasNormalizer& normalizer() const override { return options_.normalizer; }
 
  private:
   void move_indices_to(const torch::Device& device);
@@ -49,7 +50,6 @@ class ArcAttentionRegularizer final : public Regularizer {
   bool active_ = false;
   int64_t batch_ = 0, length_ = 0;
   int64_t num_arcs_ = 0;
-  double num_real_tokens_ = 0.0;
   torch::Tensor arcs_;                          // (A, 3) [b, dependent, head]
   torch::Tensor row_, query_, key_;             // (N,) each, N = A per direction counted; to_head block first
   std::vector<bool> observed_;                  // per layer

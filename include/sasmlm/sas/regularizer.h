@@ -3,10 +3,11 @@
 //
 // Definition (the authors' run_mlm_reg_depparse.py, checked against it by scripts/sas_reference.py):
 //   gamma(a -> b) = attention probability from query a to key b, maximised over all heads and all (chosen) layers;
-//   max:     R = sum over arcs (dependent i, head h) of gamma(i -> h) + gamma(h -> i)        (no normalisation)
-//   uniform: R = sum over directions d of ( sum over arcs, layers, heads of alpha_d^p )^(1/p), i.e. the p-th root
-//            is taken over the whole batch's sum per direction, exactly as the authors' get_batch_uniform_reg_val
-//            did (for p = 1, their default, this equals replacing the max by a sum over layers and heads).
+//   max:     R = sum over arcs (dependent i, head h) of gamma(i -> h) + gamma(h -> i)
+//   uniform: R = sum over directions d of ( sum over arcs, layers, heads of alpha_d^p )^(1/p), the p-th root taken
+//            of each sequence's sum (sas.normalization per_sequence) or of the whole micro-batch's sum (the other
+//            normalizations: exactly the authors' get_batch_uniform_reg_val). For p = 1, their default, both equal
+//            replacing the max by a sum over layers and heads.
 //   random_arcs: the max loss on random non-syntactic pairs of the same count and signed distances (a control).
 //
 // Per batch: begin(heads, mask, key) -> model forward calls observe(layer, probs) per wanted layer -> finish().
@@ -22,6 +23,7 @@
 
 #include "sasmlm/config/config.h"
 #include "sasmlm/model/attention_observer.h"
+#include "sasmlm/sas/sas_normalization.h"
 
 #include <torch/torch.h>
 
@@ -37,13 +39,16 @@ class Regularizer : public AttentionObserver {
   // Extracts the arc list (a host sync: the arc count decides the index shapes). Starts afresh: an unfinished
   // previous batch (its forward threw) is discarded.
   virtual void begin(const torch::Tensor& heads, const torch::Tensor& attention_mask, uint64_t rng_key) = 0;
-  // After the forward: R as a 0-dim tensor in the autograd graph (a zero tensor when the batch has no arcs).
+  // After the forward: R of the batch, summed over its arcs (not normalised: the train step divides the step's
+  // sum, see sas_normalization.h), as a 0-dim tensor in the autograd graph (zero when the batch has no arcs).
   // Checks that every wanted layer was observed once, then clears the per-batch state.
   virtual torch::Tensor finish() = 0;
   // Arcs of the current batch (for random_arcs: the sampled pairs). Valid between begin() and the next begin().
   virtual int64_t num_arcs() const = 0;
   // (A, 3) int64 rows [batch row, dependent position, head position], on the heads' device.
   virtual torch::Tensor arcs() const = 0;
+  // How the train step normalises the sum of finish() over a step (sas.normalization).
+  virtual const SasNormalizer& normalizer() const = 0;
 };
 
 // Builds the regularizer named by config.variant (max | uniform | random_arcs) for a model with num_layers layers.

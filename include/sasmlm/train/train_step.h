@@ -38,7 +38,8 @@ struct TrainContext {
 struct StepStats {
   int64_t step = 0;
   double mlm_loss = 0;     // mean cross-entropy over the step's masked tokens (all ranks)
-  double sas_loss = 0;     // R summed over the step's arcs (all ranks), before lambda
+  double sas_loss = 0;     // R per parsed sequence: summed over the step's arcs (all ranks) / parsed sequences
+  int64_t parsed_sequences = 0;  // parsed (CoNLL-U) sequences in the step, all ranks
   double lambda = 0;
   double lr = 0;
   double grad_norm = 0;    // before clipping
