@@ -12,6 +12,7 @@ Batch Batch::pinned() const {
   out.heads = pin(heads);
   out.word_index = pin(word_index);
   out.sequence_ids = pin(sequence_ids);
+  out.parsed = pin(parsed);
   return out;
 }
 
