@@ -13,6 +13,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/run_dir_lock.h"
 #include "sasmlm/data/prepared_source.h"
 #include "sasmlm/dist/grad_reducer.h"
 #include "sasmlm/dist/process_group.h"
@@ -88,6 +89,7 @@ class Trainer {
 
  private:
   void setup();
+  void select_resume_checkpoint();
   void restore();
   void checkpoint();
   void log_step(const StepStats& stats, double seconds, int64_t tokens);
@@ -97,6 +99,8 @@ class Trainer {
   Config config_;
   TrainOptions options_;
   fs::path run_dir_, checkpoint_dir_;
+  std::unique_ptr<RunDirLock> run_dir_lock_;        // rank 0 owns run.dir until the run ends
+  std::optional<LoadedCheckpoint> resume_from_;     // chosen before anything is written, restored after setup
   std::shared_ptr<PreparedData> data_;
   std::shared_ptr<SequenceSource> train_source_, dev_source_;
   MaskingOptions masking_;
@@ -125,6 +129,10 @@ void Trainer::setup() {
   const bool main_rank = dist_env.rank == 0;
   setup_logging(c.logging.level, c.logging.file.empty() || !main_rank ? "" : (run_dir_ / c.logging.file).string(),
                 main_rank);
+  // Before anything is written: the run directory's owner lock, then the checkpoint to resume from (a resume that
+  // cannot happen stops here, with the run directory as it was).
+  if (main_rank) run_dir_lock_ = RunDirLock::acquire(run_dir_);
+  select_resume_checkpoint();
   const std::string resolved = dump_config(c);
   if (main_rank) write_file_atomic(run_dir_ / "config.yaml", resolved);
   log_info("sasmlm ", SASMLM_VERSION, " train: resolved config (also in ", (run_dir_ / "config.yaml").string(),
@@ -200,7 +208,7 @@ void Trainer::setup() {
            train_source_->size(), " training sequences");
 }
 
-void Trainer::restore() {
+void Trainer::select_resume_checkpoint() {
   if (options_.resume.empty()) {
     if (!list_checkpoints(checkpoint_dir_.string()).empty()) {
       throw UserError(checkpoint_dir_.string() + " already holds checkpoints (hint: --resume auto to continue, or "
@@ -208,21 +216,24 @@ void Trainer::restore() {
     }
     return;
   }
-  std::optional<LoadedCheckpoint> checkpoint;
   if (options_.resume == "auto") {
-    checkpoint = newest_valid_checkpoint(checkpoint_dir_.string());
-    if (!checkpoint) {
-      log_info("--resume auto: no valid checkpoint in ", checkpoint_dir_.string(), ", starting from step 0");
-      return;
+    resume_from_ = resume_auto_checkpoint(checkpoint_dir_.string());
+    if (!resume_from_) {
+      log_info("--resume auto: no checkpoint in ", checkpoint_dir_.string(), " yet, starting from step 0");
     }
   } else {
-    checkpoint = read_checkpoint(options_.resume);
+    resume_from_ = read_checkpoint(options_.resume);
   }
+}
+
+void Trainer::restore() {
+  if (!resume_from_) return;
   const auto t0 = Clock::now();
-  restore_training_checkpoint(*checkpoint, snapshot_);
+  restore_training_checkpoint(*resume_from_, snapshot_);
   start_step_ = snapshot_.counters.step;
-  log_info("resumed from ", checkpoint->path, " at step ", start_step_, " in ",
+  log_info("resumed from ", resume_from_->path, " at step ", start_step_, " in ",
            fixed(std::chrono::duration<double>(Clock::now() - t0).count(), 3), " s");
+  resume_from_.reset();  // the payload can be large
 }
 
 void Trainer::checkpoint() {
