@@ -3,6 +3,7 @@ sasmlm_add_module(core
     ${CMAKE_CURRENT_LIST_DIR}/checksum.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/file_util.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/output_path.cpp
     ${CMAKE_CURRENT_LIST_DIR}/run_dir_lock.cpp
 )
 target_link_libraries(sasmlm_lib_core PUBLIC sasmlm_log)
