@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "sasmlm/config/config_loader.h"
+#include "sasmlm/core/cpu_threads.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
@@ -19,6 +20,7 @@
 #include "sasmlm/dist/process_group.h"
 #include "sasmlm/eval/mlm_eval.h"
 #include "sasmlm/eval/probes.h"
+#include "sasmlm/train/memory_estimate.h"
 #include "sasmlm/train/metrics_log.h"
 #include "sasmlm/train/optimizer.h"
 #include "sasmlm/train/signals.h"
@@ -64,21 +66,6 @@ std::string eta_text(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   const int64_t s = int64_t(seconds);
   return cat(s / 3600, "h", (s / 60) % 60, "m", s % 60, "s");
-}
-
-// trainer.threads = 0: the CPUs this process may use (its affinity mask, which Slurm and taskset set), or Slurm's
-// --cpus-per-task, shared among the processes torchrun started on this node.
-int64_t default_threads() {
-  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
-    const int64_t n = std::atoll(slurm);
-    if (n > 0) return n;
-  }
-  int64_t cpus = int64_t(std::thread::hardware_concurrency());
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
-  int64_t local_procs = 1;
-  if (const char* local = std::getenv("LOCAL_WORLD_SIZE")) local_procs = std::max<int64_t>(1, std::atoll(local));
-  return std::max<int64_t>(1, cpus / local_procs);
 }
 
 // Everything one run owns, built once by setup().
@@ -138,7 +125,7 @@ void Trainer::setup() {
   log_info("sasmlm ", SASMLM_VERSION, " train: resolved config (also in ", (run_dir_ / "config.yaml").string(),
            "):\n", resolved);
 
-  torch::set_num_threads(int(c.trainer.threads > 0 ? c.trainer.threads : default_threads()));
+  torch::set_num_threads(int(resolve_threads(c.trainer.threads, "trainer.threads")));
   ctx_.device = choose_device(c.trainer.device);
   ctx_.bf16 = ctx_.device.is_cuda() && c.trainer.precision != "fp32";
   if (!ctx_.device.is_cuda() && c.trainer.precision == "bf16") {
@@ -161,6 +148,10 @@ void Trainer::setup() {
   if (data_->has_split("dev")) dev_source_ = make_split_source(data_, "dev");
   const int64_t vocab = data_->vocab_size();
   masking_ = masking_options_from(c.data, vocab);
+
+  // What the run needs, checked before the model, optimizer state and batches are allocated.
+  check_training_memory(estimate_training_memory(c, bert_options_from(c.model, vocab), group_->world_size(), ctx_.bf16),
+                        ctx_.device);
 
   // Model init is seeded, so two runs with one seed start from the same weights.
   torch::manual_seed(uint64_t(c.run.seed));
