@@ -210,7 +210,7 @@ void Trainer::select_resume_checkpoint() {
   if (options_.resume == "auto") {
     resume_from_ = resume_auto_checkpoint(checkpoint_dir_.string());
     if (!resume_from_) {
-      log_info("--resume auto: no checkpoint in ", checkpoint_dir_.string(), " yet, starting from step 0");
+      log_info("--resume auto: no valid checkpoint in ", checkpoint_dir_.string(), " (none yet), starting from step 0");
     }
   } else {
     resume_from_ = read_checkpoint(options_.resume);
