@@ -148,6 +148,9 @@ TEST(HostileInput, SizesAreBoundedAndTheMemoryIsEstimatedBeforeTraining) {
   expect_error("train --config " + cfg + " --set trainer.batch_size=100000000",
                "--set: trainer.batch_size: must be <= 16777216, got 100000000 (hint: trainer.micro_batch_size bounds "
                "the sequences per forward pass)");
+  expect_error("synth --out " + (dir / "synth").string() + " --pairs 2000000000",
+               "--pairs: must be <= 100000000, got 2000000000");
+  EXPECT_FALSE(fs::exists(dir / "synth"));
   // Within the bounds but beyond this machine: the estimate stops it before anything large is allocated.
   const auto r = test::run_cli("train --config " + cfg + " --set trainer.batch_size=1000000");
   EXPECT_EQ(r.exit_code, kExitUserError) << r.err;
