@@ -90,41 +90,11 @@ def main():
                                  "parameters": sum(p.numel() for p in model.parameters())}), flush=True)
 
     cursor = 0
-    for line in sys.stdin:
-        words = line.split()
-        if not words or words[0] == "quit":
-            break
-        if words[0] == "profile":  # `profile K FILE`: K steps under torch.profiler, as bench_train_worker's
-            activities = [torch.profiler.ProfilerActivity.CPU] + (
-                [torch.profiler.ProfilerActivity.CUDA] if device.type == "cuda" else [])
-            with torch.profiler.profile(activities=activities) as prof:
-                for _ in range(int(words[1])):
-                    ids, mask, labels, real = batches[cursor % len(batches)]
-                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.bf16):
-                        loss = forward(input_ids=ids, attention_mask=mask, labels=labels).loss
-                    loss.backward()
-                    if clip > 0:
-                        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
-                    optimizer.step()
-                    optimizer.zero_grad(set_to_none=True)
-                    cursor += 1
-                if device.type == "cuda":
-                    torch.cuda.synchronize()
-            if len(words) > 2:
-                prof.export_chrome_trace(words[2])
-            ops = sorted(prof.key_averages(), key=lambda e: e.self_cpu_time_total, reverse=True)
-            top = [[e.key, e.self_cpu_time_total / 1e3, e.count] for e in ops[:25]]
-            host = sum(e.self_cpu_time_total for e in prof.key_averages()) / 1e3
-            print("profiled " + json.dumps({"top": top, "host_ms": host}), flush=True)
-            continue
-        if words[0] == "stats":
-            peak = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
-            reserved = torch.cuda.max_memory_reserved(device) if device.type == "cuda" else None
-            print("stats " + json.dumps({"peak_allocated_bytes": peak, "peak_reserved_bytes": reserved}), flush=True)
-            continue
-        steps = int(words[1])
-        tokens = 0
-        start = time.perf_counter()
+
+    def train_steps(steps):
+        """`steps` optimizer steps over the batches (cycling); returns (real tokens, last loss tensor)."""
+        nonlocal cursor
+        tokens, loss = 0, None
         for _ in range(steps):
             ids, mask, labels, real = batches[cursor % len(batches)]
             # The same warmup as sasmlm's learning_rate_at (the decay part costs the same and is left out).
@@ -142,6 +112,32 @@ def main():
             cursor += 1
         if device.type == "cuda":
             torch.cuda.synchronize()
+        return tokens, loss
+
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        if words[0] == "profile":  # `profile K FILE`: K steps under torch.profiler, as bench_train_worker's
+            activities = [torch.profiler.ProfilerActivity.CPU] + (
+                [torch.profiler.ProfilerActivity.CUDA] if device.type == "cuda" else [])
+            with torch.profiler.profile(activities=activities) as prof:
+                train_steps(int(words[1]))
+            if len(words) > 2:
+                prof.export_chrome_trace(words[2])
+            averages = prof.key_averages()
+            ops = sorted(averages, key=lambda e: e.self_cpu_time_total, reverse=True)
+            top = [[e.key, e.self_cpu_time_total / 1e3, e.count] for e in ops[:25]]
+            host = sum(e.self_cpu_time_total for e in averages) / 1e3
+            print("profiled " + json.dumps({"top": top, "host_ms": host}), flush=True)
+            continue
+        if words[0] == "stats":
+            peak = torch.cuda.max_memory_allocated(device) if device.type == "cuda" else None
+            reserved = torch.cuda.max_memory_reserved(device) if device.type == "cuda" else None
+            print("stats " + json.dumps({"peak_allocated_bytes": peak, "peak_reserved_bytes": reserved}), flush=True)
+            continue
+        start = time.perf_counter()
+        tokens, loss = train_steps(int(words[1]))
         seconds = time.perf_counter() - start
         print(f"done {seconds} {tokens} {loss.item()}", flush=True)
 

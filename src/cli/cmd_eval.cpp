@@ -1,9 +1,12 @@
+#include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/output_path.h"
 #include "sasmlm/eval/eval_run.h"
 
 namespace sasmlm::cli {
@@ -16,6 +19,13 @@ int run_eval(const Args& args) {
   }
   if (args.has("--run") && args.has("--out")) {
     throw UserError("sasmlm eval: --out goes with --checkpoint; --run writes DIR/eval.jsonl and DIR/onsets.json");
+  }
+  if (args.has("--out")) {
+    // Checked before the evaluation, which can take a while: replace only an earlier `eval --out` result.
+    check_output_file(args.get("--out"), "eval --out", args.has("--force"), [](const std::filesystem::path& p) {
+      const nlohmann::json j = nlohmann::json::parse(read_file(p, "eval --out"), nullptr, false);
+      return j.is_object() && j.contains("eval_seconds");
+    });
   }
   setup_logging(args.get("--log-level", "info"), "", true);
   EvalRunOptions options;
@@ -48,7 +58,7 @@ Command eval_command() {
   Command c;
   c.name = "eval";
   c.summary = "implicit-parse UAS, BLiMP, TwoNN and held-out MLM loss of a checkpoint, or of every checkpoint of a run";
-  c.usage = "sasmlm eval (--checkpoint PATH | --run DIR) [--uas CONLLU] [--blimp DIR] [--out FILE] "
+  c.usage = "sasmlm eval (--checkpoint PATH | --run DIR) [--uas CONLLU] [--blimp DIR] [--out FILE [--force]] "
             "[--blimp-max-pairs N] [--uas-max-sentences N] [--device cpu|cuda|auto]";
   c.options = {
       {"--checkpoint", "PATH", "evaluate one checkpoint; one JSON object to stdout (or --out)"},
@@ -56,6 +66,7 @@ Command eval_command() {
       {"--uas", "CONLLU", "treebank for implicit-parse UAS (default: the checkpoint config's eval.uas; \"\" = none)"},
       {"--blimp", "DIR", "BLiMP jsonl directory (default: the checkpoint config's eval.blimp; \"\" = none)"},
       {"--out", "FILE", "write the --checkpoint JSON to FILE instead of stdout"},
+      {"--force", "", "with --out: replace a file that is not an earlier eval result"},
       {"--blimp-max-pairs", "N", "BLiMP pairs per paradigm, 0 = all (default: eval.blimp_max_pairs)"},
       {"--uas-max-sentences", "N", "first N sentences of the treebank, 0 = all (default: eval.uas_max_sentences)"},
       {"--device", "cpu|cuda|auto", "where to run (default auto: CUDA when visible)"},

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/size_limits.h"
 #include "sasmlm/data/synth.h"
 
 namespace sasmlm::cli {
@@ -14,6 +15,8 @@ int run_synth(const Args& args) {
   options.seed = uint64_t(args.get_int("--seed", int64_t(options.seed)));
   options.pairs_per_paradigm = args.get_int("--pairs", options.pairs_per_paradigm);
   if (options.sentences <= 0) throw UserError("--sentences: must be > 0, got " + std::to_string(options.sentences));
+  check_at_most("--sentences", options.sentences, kMaxGeneratedItems);
+  check_at_most("--pairs", options.pairs_per_paradigm, kMaxGeneratedItems);
   setup_logging("info", "", true);
   synthesize(options);  // logs its own summary
   return kExitOk;

@@ -8,6 +8,7 @@
 #include "sas_window_fields.h"
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/size_limits.h"
 #include "yaml_scalar.h"
 
 namespace sasmlm {
@@ -43,6 +44,10 @@ class Checker {
   }
   void at_least(const std::string& key, int64_t value, int64_t min) const {
     require(value >= min, key, "must be >= " + str(min) + ", got " + str(value));
+  }
+  // Sizes that reach an allocation are bounded (include/sasmlm/core/size_limits.h).
+  void at_most(const std::string& key, int64_t value, int64_t max, const std::string& hint = "") const {
+    require(value <= max, key, "must be <= " + str(max) + ", got " + str(value) + (hint.empty() ? "" : " (hint: " + hint + ")"));
   }
   // An interval with open or closed ends: "must be in (0, 1], got 1.5".
   void in_range(const std::string& key, double value, double low, bool low_open, double high, bool high_open) const {
@@ -119,11 +124,13 @@ void check_data(const Checker& c, const DataConfig& d, const ModelConfig& m) {
             "data.mask_replace_prob + data.random_replace_prob must be <= 1, got " + str(d.mask_replace_prob) +
                 " + " + str(d.random_replace_prob));
   c.positive("data.prefetch", d.prefetch);
+  c.at_most("data.prefetch", d.prefetch, kMaxPrefetch);
   c.positive("data.shard_sequences", d.shard_sequences);
 }
 
 void check_tokenizer(const Checker& c, const TokenizerConfig& t) {
   c.at_least("tokenizer.vocab_size", t.vocab_size, 16);
+  c.at_most("tokenizer.vocab_size", t.vocab_size, kMaxVocab);
   c.one_of("tokenizer.type", t.type, {"unigram", "bpe"});
   c.in_range("tokenizer.character_coverage", t.character_coverage, 0, true, 1, false);
   c.positive("tokenizer.max_training_words", t.max_training_words);
@@ -135,6 +142,12 @@ void check_model(const Checker& c, const ModelConfig& m) {
   c.non_negative("model.hidden", m.hidden);
   c.non_negative("model.heads", m.heads);
   c.non_negative("model.intermediate", m.intermediate);
+  c.at_most("model.layers", m.layers, kMaxLayers);
+  c.at_most("model.hidden", m.hidden, kMaxHidden);
+  c.at_most("model.heads", m.heads, kMaxHeads);
+  c.at_most("model.intermediate", m.intermediate, kMaxIntermediate);
+  c.at_most("model.max_position", m.max_position, kMaxPositions);
+  c.at_most("model.type_vocab", m.type_vocab, kMaxTypeVocab);
   if (m.hidden > 0 && m.heads > 0) {
     c.require(m.hidden % m.heads == 0, "model.heads",
               "must divide model.hidden (" + str(m.hidden) + "), got " + str(m.heads));
@@ -197,6 +210,8 @@ void check_sas(const Checker& c, const SasConfig& s, const ModelConfig& m) {
 void check_trainer(const Checker& c, const TrainerConfig& t) {
   c.positive("trainer.max_steps", t.max_steps);
   c.positive("trainer.batch_size", t.batch_size);
+  c.at_most("trainer.batch_size", t.batch_size, kMaxBatchSequences,
+            "trainer.micro_batch_size bounds the sequences per forward pass");
   c.non_negative("trainer.micro_batch_size", t.micro_batch_size);
   c.require(t.micro_batch_size <= t.batch_size, "trainer.micro_batch_size",
             "must be <= trainer.batch_size (" + str(t.batch_size) + "), got " + str(t.micro_batch_size));
@@ -234,6 +249,7 @@ void check_eval(const Checker& c, const EvalConfig& e) {
   c.non_negative("eval.every", e.every);
   c.positive("eval.max_batches", e.max_batches);
   c.positive("eval.batch_size", e.batch_size);
+  c.at_most("eval.batch_size", e.batch_size, kMaxBatchSequences);
   c.non_negative("eval.mask_seed", e.mask_seed);
   c.non_negative("eval.uas_max_sentences", e.uas_max_sentences);
   c.non_negative("eval.blimp_max_pairs", e.blimp_max_pairs);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/file_util.h"
 
 namespace sasmlm {
 namespace {
@@ -47,6 +48,7 @@ uint32_t crc32(const void* data, size_t size, uint32_t previous) {
 }
 
 uint32_t crc32_file(const std::string& path) {
+  require_regular_file(path, "file");  // a FIFO or device would block or never end
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) throw UserError("cannot read " + path + " to checksum it");
   std::vector<char> buffer(1 << 20);

@@ -1,6 +1,7 @@
 #include "sasmlm/core/file_util.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -90,15 +91,88 @@ void write_file_atomic(const fs::path& path, std::string_view contents) {
   writer.commit();
 }
 
+namespace {
+
+// What a non-regular file is, for the messages.
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO (named pipe)";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+[[noreturn]] void throw_not_regular(mode_t mode, const fs::path& path, const std::string& what) {
+  if (S_ISDIR(mode)) throw UserError(what + " is a directory, expected a file: " + path.string());
+  throw UserError(what + " is " + kind_of(mode) + ", expected a regular file: " + path.string());
+}
+
+// Why stat/open of `path` failed with `err`, in words.
+[[noreturn]] void throw_open_error(int err, const fs::path& path, const std::string& what) {
+  struct stat link {};
+  if (err == ENOENT && ::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    throw UserError(what + " is a dangling symbolic link: " + path.string());
+  }
+  if (err == ENOENT || err == ENOTDIR) throw UserError(what + " not found: " + path.string());
+  if (err == ELOOP) throw UserError(what + " is a symbolic link loop: " + path.string());
+  throw UserError("cannot read " + what + " " + path.string() + ": " + std::strerror(err));
+}
+
+}  // namespace
+
+uint64_t require_regular_file(const fs::path& path, const std::string& what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw_open_error(errno, path, what);
+  if (!S_ISREG(st.st_mode)) throw_not_regular(st.st_mode, path, what);
+  return uint64_t(st.st_size);
+}
+
+int open_regular_file(const fs::path& path, const std::string& what, uint64_t* size) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; cleared below for the regular file it must be.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) throw_open_error(errno, path, what);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw_open_error(err, path, what);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw_not_regular(st.st_mode, path, what);
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  if (size != nullptr) *size = uint64_t(st.st_size);
+  return fd;
+}
+
+void read_exact(int fd, uint64_t offset, void* out, size_t size, const fs::path& path) {
+  char* p = static_cast<char*>(out);
+  while (size > 0) {
+    const ssize_t n = ::pread(fd, p, size, off_t(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw UserError("cannot read " + path.string() + ": " + errno_text());
+    if (n == 0) throw UserError("cannot read " + path.string() + ": the file shrank while it was read");
+    p += n;
+    size -= size_t(n);
+    offset += uint64_t(n);
+  }
+}
+
 std::string read_file(const fs::path& path, const std::string& what) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw UserError(what + " not found: " + path.string());
-  if (fs::is_directory(path, ec)) throw UserError(what + " is a directory, expected a file: " + path.string());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UserError("cannot read " + what + " " + path.string() + ": " + errno_text());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  uint64_t size = 0;
+  const int fd = open_regular_file(path, what, &size);
+  std::string out;
+  try {
+    out.resize(size);
+    read_exact(fd, 0, out.data(), out.size(), path);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return out;
 }
 
 void ensure_directory(const fs::path& dir) {

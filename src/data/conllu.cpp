@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/file_util.h"
 
 namespace sasmlm {
 namespace {
@@ -93,8 +94,16 @@ bool comment_value(const std::string& line, const char* key, std::string& value)
 
 }  // namespace
 
+namespace {
+// Checked before the stream opens it: opening a FIFO would wait for a writer, /dev/zero would never end.
+const std::string& regular_file(const std::string& path) {
+  require_regular_file(path, "CoNLL-U file");
+  return path;
+}
+}  // namespace
+
 ConlluReader::ConlluReader(const std::string& path, ConlluReaderOptions options)
-    : path_(path), options_(options), in_(path, std::ios::binary), buffer_(kReadBlock) {
+    : path_(path), options_(options), in_(regular_file(path), std::ios::binary), buffer_(kReadBlock) {
   if (!in_) throw UserError("cannot open CoNLL-U file " + path + " (hint: check data.train / data.dev paths)");
 }
 
@@ -133,6 +142,8 @@ bool ConlluReader::read_line(std::string& line) {
   if (!got_any) return false;
   ++line_number_;
   if (!line.empty() && line.back() == '\r') line.pop_back();
+  // A UTF-8 byte order mark (editors on Windows write one) is not part of the text, as in the YAML and BLiMP readers.
+  if (line_number_ == 1 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
   if (std::memchr(line.data(), '\0', line.size()) != nullptr) {
     throw UserError(path_ + ":" + std::to_string(line_number_) +
                     ": NUL byte; this looks like a binary file, not CoNLL-U text (hint: check the data paths)");

@@ -125,6 +125,8 @@ uint64_t ShardWriter::commit() {
 }
 
 ShardReader::ShardReader(const std::string& path, bool verify_checksum) : path_(path) {
+  struct stat before {};
+  if (::stat(path.c_str(), &before) == 0 && !S_ISREG(before.st_mode)) require_regular_file(path, "shard");
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw UserError("cannot open shard " + path + ": " + std::strerror(errno) + kRerunHint);
   struct stat st {};

@@ -136,6 +136,7 @@ nlohmann::json CheckpointEvaluator::evaluate(const std::string& path, const fs::
 std::vector<nlohmann::json> read_eval_lines(const fs::path& file) {
   std::vector<nlohmann::json> lines;
   if (!fs::exists(file)) return lines;
+  require_regular_file(file, "eval results");
   std::ifstream in(file);
   std::string line;
   for (int64_t number = 1; std::getline(in, line); ++number) {

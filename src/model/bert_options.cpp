@@ -2,6 +2,7 @@
 
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/size_limits.h"
 
 namespace sasmlm {
 
@@ -36,6 +37,14 @@ void validate_bert_options(const BertOptions& o, const std::string& where) {
   require_positive(o.intermediate, where + ".intermediate");
   require_positive(o.max_position, where + ".max_position");
   require_positive(o.type_vocab, where + ".type_vocab");
+  // Bounded before anything is allocated (the same table bounds config keys and HF config fields).
+  check_at_most(where + ".vocab_size", o.vocab_size, kMaxVocab);
+  check_at_most(where + ".layers", o.layers, kMaxLayers);
+  check_at_most(where + ".hidden", o.hidden, kMaxHidden);
+  check_at_most(where + ".heads", o.heads, kMaxHeads);
+  check_at_most(where + ".intermediate", o.intermediate, kMaxIntermediate);
+  check_at_most(where + ".max_position", o.max_position, kMaxPositions);
+  check_at_most(where + ".type_vocab", o.type_vocab, kMaxTypeVocab);
   if (o.hidden % o.heads != 0) {
     throw UserError(cat(where, ".heads: hidden (", o.hidden, ") must be divisible by heads, found heads = ", o.heads,
                         "; hint: set ", where, ".heads to a divisor of ", o.hidden));

@@ -128,6 +128,7 @@ void write_safetensors(const std::filesystem::path& path,
 
 SafetensorsFile read_safetensors(const std::filesystem::path& path) {
   const std::string where = path.string();
+  require_regular_file(path, "safetensors file");  // before the stream opens it: a FIFO would block, /dev/zero never end
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UserError(cat(where, ": cannot open safetensors file"));
   std::error_code ec;

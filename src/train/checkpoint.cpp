@@ -3,7 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -102,29 +106,56 @@ void write_checkpoint(const std::string& path, const nlohmann::json& metadata,
 }
 
 LoadedCheckpoint read_checkpoint(const std::string& path) {
-  const std::string bytes = read_file(path, "checkpoint");
-  size_t offset = 0;
-  if (bytes.size() < sizeof(kMagic) || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+  // Magic and lengths are checked against the file's size before any bulk read, so a huge file that is not a
+  // checkpoint costs 28 bytes, and a device or FIFO is refused before it is opened for reading.
+  uint64_t file_size = 0;
+  const int fd = open_regular_file(path, "checkpoint", &file_size);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  constexpr uint64_t kFixedHead = sizeof(kMagic) + sizeof(uint32_t) + sizeof(uint64_t);  // magic, version, M
+  std::string head(size_t(std::min<uint64_t>(file_size, kFixedHead)), '\0');
+  read_exact(fd, 0, head.data(), head.size(), path);
+  if (std::memcmp(head.data(), kMagic, std::min(head.size(), sizeof(kMagic))) != 0 || file_size == 0) {
     throw UserError(path + ": not a sasmlm checkpoint (bad magic)");
   }
-  offset = sizeof(kMagic);
-  const auto version = read_pod<uint32_t>(bytes, offset, path, "header");
+  size_t offset = sizeof(kMagic);
+  if (head.size() < sizeof(kMagic)) throw UserError(path + ": truncated checkpoint (ends inside the header)");
+  const auto version = read_pod<uint32_t>(head, offset, path, "header");
   if (version != kCheckpointVersion) {
     throw UserError(path + ": checkpoint format version " + std::to_string(version) + ", this build reads " +
                     std::to_string(kCheckpointVersion));
   }
-  const auto meta_size = read_pod<uint64_t>(bytes, offset, path, "header");
-  if (meta_size > bytes.size() - offset) throw UserError(path + ": truncated checkpoint (metadata)");
-  const std::string meta = bytes.substr(offset, meta_size);
-  offset += meta_size;
-  const auto payload_size = read_pod<uint64_t>(bytes, offset, path, "header");
-  if (payload_size > bytes.size() - offset || bytes.size() - offset - payload_size != sizeof(uint32_t)) {
-    throw UserError(path + ": truncated checkpoint (payload is " + std::to_string(bytes.size() - offset) +
-                    " bytes, header says " + std::to_string(payload_size) + " + 4)");
+  const auto meta_size = read_pod<uint64_t>(head, offset, path, "header");
+  if (meta_size > file_size - offset) {
+    throw UserError(path + ": truncated checkpoint (metadata: the header says " + std::to_string(meta_size) +
+                    " bytes, the file has " + std::to_string(file_size - offset) + " after the header)");
   }
+  if (file_size - offset - meta_size < sizeof(uint64_t)) {
+    throw UserError(path + ": truncated checkpoint (ends inside the header)");
+  }
+  head.resize(size_t(offset + meta_size + sizeof(uint64_t)));
+  read_exact(fd, offset, head.data() + offset, head.size() - offset, path);
+  const std::string meta = head.substr(offset, size_t(meta_size));
+  offset += size_t(meta_size);
+  const auto payload_size = read_pod<uint64_t>(head, offset, path, "header");
+  const uint64_t rest = file_size - offset;  // payload + CRC as the file has them
+  if (payload_size > rest || rest - payload_size < sizeof(uint32_t)) {
+    throw UserError(path + ": truncated checkpoint (payload is " + std::to_string(rest) + " bytes, header says " +
+                    std::to_string(payload_size) + " + 4)");
+  }
+  if (rest - payload_size > sizeof(uint32_t)) {
+    throw UserError(path + ": checkpoint is too long (" + std::to_string(file_size) + " bytes, the header accounts "
+                    "for " + std::to_string(offset + payload_size + sizeof(uint32_t)) + "): " +
+                    std::to_string(rest - payload_size - sizeof(uint32_t)) + " bytes after the checksum (hint: was "
+                    "something appended to it, or another file copied over it?)");
+  }
+  std::string payload(size_t(payload_size), '\0');
+  read_exact(fd, offset, payload.data(), payload.size(), path);
   uint32_t stored_crc;
-  std::memcpy(&stored_crc, bytes.data() + offset + payload_size, sizeof(stored_crc));
-  const uint32_t actual_crc = crc32(bytes.data(), offset + payload_size);
+  read_exact(fd, offset + payload_size, &stored_crc, sizeof(stored_crc), path);
+  const uint32_t actual_crc = crc32(payload, crc32(head));
   if (stored_crc != actual_crc) {
     throw UserError(path + ": checkpoint checksum mismatch (stored " + hex32(stored_crc) + ", computed " +
                     hex32(actual_crc) + "): the file is corrupt");
@@ -137,7 +168,7 @@ LoadedCheckpoint read_checkpoint(const std::string& path) {
     throw UserError(path + ": unreadable checkpoint metadata: " + e.what());
   }
   check_metadata(out.metadata, path);
-  out.payload = bytes.substr(offset, payload_size);
+  out.payload = std::move(payload);
   return out;
 }
 
@@ -170,15 +201,36 @@ std::vector<std::string> list_checkpoints(const std::string& dir) {
   return out;
 }
 
-std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir) {
+CheckpointSearch find_newest_valid_checkpoint(const std::string& dir) {
+  CheckpointSearch out;
   for (const std::string& path : list_checkpoints(dir)) {
     try {
-      return read_checkpoint(path);
+      out.newest_valid = read_checkpoint(path);
+      return out;
     } catch (const UserError& e) {
-      log_warn("skipping corrupt checkpoint: ", e.what());
+      out.rejected.push_back(e.what());
     }
   }
-  return std::nullopt;
+  return out;
+}
+
+std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir) {
+  CheckpointSearch search = find_newest_valid_checkpoint(dir);
+  for (const std::string& why : search.rejected) log_warn("skipping corrupt checkpoint: ", why);
+  return std::move(search.newest_valid);
+}
+
+std::optional<LoadedCheckpoint> resume_auto_checkpoint(const std::string& dir) {
+  CheckpointSearch search = find_newest_valid_checkpoint(dir);
+  if (!search.newest_valid && !search.rejected.empty()) {
+    std::string list;
+    for (const std::string& why : search.rejected) list += (list.empty() ? "" : "; ") + why;
+    throw UserError("--resume auto: none of the " + std::to_string(search.rejected.size()) + " checkpoint(s) in " +
+                    dir + " is valid, so nothing was resumed or changed: " + list + " (hint: --resume PATH loads a "
+                    "checkpoint you choose; to start over, move the checkpoints away or choose another run.dir)");
+  }
+  for (const std::string& why : search.rejected) log_warn("skipping corrupt checkpoint: ", why);
+  return std::move(search.newest_valid);
 }
 
 namespace {
@@ -202,13 +254,46 @@ void remove_dead_temporaries(const std::string& dir) {
 
 }  // namespace
 
+namespace {
+
+// Whether a checkpoint verifies (read_checkpoint), remembered per file identity (inode, size, mtime) so each file is
+// read once per process, not at every prune. Files that fail are warned about once.
+bool verifies(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  const std::string identity = path + "|" + std::to_string(st.st_ino) + "|" + std::to_string(st.st_size) + "|" +
+                               std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
+  static std::mutex mutex;
+  static std::map<std::string, bool> known;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto it = known.find(identity);
+    if (it != known.end()) return it->second;
+  }
+  bool ok = true;
+  try {
+    read_checkpoint(path);
+  } catch (const UserError& e) {
+    ok = false;
+    log_warn("checkpoint retention: not counting (and not deleting) ", e.what());
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  known[identity] = ok;
+  return ok;
+}
+
+}  // namespace
+
 void prune_checkpoints(const std::string& dir, int64_t keep_last, const std::vector<int64_t>& keep_steps) {
   remove_dead_temporaries(dir);
+  // Only checkpoints that verify count toward keep_last: a damaged or foreign file named like the newest checkpoint
+  // must not push a valid one out. The newest valid checkpoint is always kept (keep_last >= 1).
   int64_t kept = 0;
   for (const std::string& path : list_checkpoints(dir)) {
     const int64_t step = step_of(path);
     if (std::find(keep_steps.begin(), keep_steps.end(), step) != keep_steps.end()) continue;
-    if (kept++ < keep_last) continue;
+    if (!verifies(path)) continue;
+    if (kept++ < std::max<int64_t>(keep_last, 1)) continue;
     std::error_code ec;
     fs::remove(path, ec);
   }

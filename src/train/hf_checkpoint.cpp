@@ -8,6 +8,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/output_path.h"
 #include "sasmlm/data/wordpiece.h"
 #include "sasmlm/model/hf_io.h"
 #include "sasmlm/train/training_state.h"
@@ -84,11 +85,20 @@ Tokenizer wordpiece_from_tokenizer_json(const fs::path& file) {
 
 }  // namespace
 
-void export_checkpoint_hf(const std::string& checkpoint_path, const std::string& out_dir) {
+void export_checkpoint_hf(const std::string& checkpoint_path, const std::string& out_dir, bool force) {
+  const fs::path dir(out_dir);
+  check_output_directory(dir, "export --out", force,
+                         {kHfConfigFile, kHfWeightsFile, kHfSentencePieceFile, kHfVocabFile, kHfTokenizerConfigFile});
   LoadedModel loaded = load_model_checkpoint(checkpoint_path);
   const Tokenizer tokenizer = Tokenizer::from_serialized(loaded.tokenizer_model, checkpoint_path + " (tokenizer)");
-  const fs::path dir(out_dir);
   ensure_directory(dir);
+  // The other kind's tokenizer file of an earlier export would be read by `import` before the new one.
+  std::error_code ec;
+  fs::remove(dir / (tokenizer.wordpiece() != nullptr ? kHfSentencePieceFile : kHfVocabFile), ec);
+  if (fs::exists(dir / kHfTokenizerJsonFile, ec)) {
+    log_warn("export --out: ", (dir / kHfTokenizerJsonFile).string(), " is not sasmlm's and was left alone; "
+             "`sasmlm import` and transformers may read it instead of the exported tokenizer");
+  }
   if (const WordPiece* wordpiece = tokenizer.wordpiece()) {
     export_hf(loaded.model, "", out_dir);
     write_wordpiece_files(*wordpiece, loaded.model->options().max_position, dir);
@@ -150,7 +160,19 @@ Config imported_config(const BertOptions& o, const Tokenizer& tokenizer) {
   return config;
 }
 
-void import_hf_checkpoint(const std::string& hf_dir, const std::string& out_path) {
+namespace {
+// An earlier import: a checkpoint at step 0 (training checkpoints start at step 1).
+bool is_imported_checkpoint(const fs::path& path) {
+  try {
+    return read_checkpoint(path.string()).metadata.at("step").get<int64_t>() == 0;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+}  // namespace
+
+void import_hf_checkpoint(const std::string& hf_dir, const std::string& out_path, bool force) {
+  check_output_file(out_path, "import --out", force, is_imported_checkpoint);
   BertForMaskedLM model = import_hf(hf_dir);
   const Tokenizer tokenizer = load_hf_tokenizer(hf_dir);
   const BertOptions& options = model->options();

@@ -10,14 +10,17 @@
 #include <thread>
 
 #include "sasmlm/config/config_loader.h"
+#include "sasmlm/core/cpu_threads.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/run_dir_lock.h"
 #include "sasmlm/data/prepared_source.h"
 #include "sasmlm/dist/grad_reducer.h"
 #include "sasmlm/dist/process_group.h"
 #include "sasmlm/eval/mlm_eval.h"
 #include "sasmlm/eval/probes.h"
+#include "sasmlm/train/memory_estimate.h"
 #include "sasmlm/train/metrics_log.h"
 #include "sasmlm/train/optimizer.h"
 #include "sasmlm/train/signals.h"
@@ -65,21 +68,6 @@ std::string eta_text(double seconds) {
   return cat(s / 3600, "h", (s / 60) % 60, "m", s % 60, "s");
 }
 
-// trainer.threads = 0: the CPUs this process may use (its affinity mask, which Slurm and taskset set), or Slurm's
-// --cpus-per-task, shared among the processes torchrun started on this node.
-int64_t default_threads() {
-  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
-    const int64_t n = std::atoll(slurm);
-    if (n > 0) return n;
-  }
-  int64_t cpus = int64_t(std::thread::hardware_concurrency());
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
-  int64_t local_procs = 1;
-  if (const char* local = std::getenv("LOCAL_WORLD_SIZE")) local_procs = std::max<int64_t>(1, std::atoll(local));
-  return std::max<int64_t>(1, cpus / local_procs);
-}
-
 // Everything one run owns, built once by setup().
 class Trainer {
  public:
@@ -88,6 +76,7 @@ class Trainer {
 
  private:
   void setup();
+  void select_resume_checkpoint();
   void restore();
   void checkpoint();
   void log_step(const StepStats& stats, double seconds, int64_t tokens);
@@ -97,6 +86,8 @@ class Trainer {
   Config config_;
   TrainOptions options_;
   fs::path run_dir_, checkpoint_dir_;
+  std::unique_ptr<RunDirLock> run_dir_lock_;        // rank 0 owns run.dir until the run ends
+  std::optional<LoadedCheckpoint> resume_from_;     // chosen before anything is written, restored after setup
   std::shared_ptr<PreparedData> data_;
   std::shared_ptr<SequenceSource> train_source_, dev_source_;
   MaskingOptions masking_;
@@ -125,12 +116,16 @@ void Trainer::setup() {
   const bool main_rank = dist_env.rank == 0;
   setup_logging(c.logging.level, c.logging.file.empty() || !main_rank ? "" : (run_dir_ / c.logging.file).string(),
                 main_rank);
+  // Before anything is written: the run directory's owner lock, then the checkpoint to resume from (a resume that
+  // cannot happen stops here, with the run directory as it was).
+  if (main_rank) run_dir_lock_ = RunDirLock::acquire(run_dir_);
+  select_resume_checkpoint();
   const std::string resolved = dump_config(c);
   if (main_rank) write_file_atomic(run_dir_ / "config.yaml", resolved);
   log_info("sasmlm ", SASMLM_VERSION, " train: resolved config (also in ", (run_dir_ / "config.yaml").string(),
            "):\n", resolved);
 
-  torch::set_num_threads(int(c.trainer.threads > 0 ? c.trainer.threads : default_threads()));
+  torch::set_num_threads(int(resolve_threads(c.trainer.threads, "trainer.threads")));
   ctx_.device = choose_device(c.trainer.device);
   ctx_.bf16 = ctx_.device.is_cuda() && c.trainer.precision != "fp32";
   if (!ctx_.device.is_cuda() && c.trainer.precision == "bf16") {
@@ -153,6 +148,10 @@ void Trainer::setup() {
   if (data_->has_split("dev")) dev_source_ = make_split_source(data_, "dev");
   const int64_t vocab = data_->vocab_size();
   masking_ = masking_options_from(c.data, data_->tokenizer());
+
+  // What the run needs, checked before the model, optimizer state and batches are allocated.
+  check_training_memory(estimate_training_memory(c, bert_options_from(c.model, vocab), group_->world_size(), ctx_.bf16),
+                        ctx_.device);
 
   // Model init is seeded, so two runs with one seed start from the same weights.
   torch::manual_seed(uint64_t(c.run.seed));
@@ -200,7 +199,7 @@ void Trainer::setup() {
            train_source_->size(), " training sequences");
 }
 
-void Trainer::restore() {
+void Trainer::select_resume_checkpoint() {
   if (options_.resume.empty()) {
     if (!list_checkpoints(checkpoint_dir_.string()).empty()) {
       throw UserError(checkpoint_dir_.string() + " already holds checkpoints (hint: --resume auto to continue, or "
@@ -208,21 +207,24 @@ void Trainer::restore() {
     }
     return;
   }
-  std::optional<LoadedCheckpoint> checkpoint;
   if (options_.resume == "auto") {
-    checkpoint = newest_valid_checkpoint(checkpoint_dir_.string());
-    if (!checkpoint) {
-      log_info("--resume auto: no valid checkpoint in ", checkpoint_dir_.string(), ", starting from step 0");
-      return;
+    resume_from_ = resume_auto_checkpoint(checkpoint_dir_.string());
+    if (!resume_from_) {
+      log_info("--resume auto: no valid checkpoint in ", checkpoint_dir_.string(), " (none yet), starting from step 0");
     }
   } else {
-    checkpoint = read_checkpoint(options_.resume);
+    resume_from_ = read_checkpoint(options_.resume);
   }
+}
+
+void Trainer::restore() {
+  if (!resume_from_) return;
   const auto t0 = Clock::now();
-  restore_training_checkpoint(*checkpoint, snapshot_);
+  restore_training_checkpoint(*resume_from_, snapshot_);
   start_step_ = snapshot_.counters.step;
-  log_info("resumed from ", checkpoint->path, " at step ", start_step_, " in ",
+  log_info("resumed from ", resume_from_->path, " at step ", start_step_, " in ",
            fixed(std::chrono::duration<double>(Clock::now() - t0).count(), 3), " s");
+  resume_from_.reset();  // the payload can be large
 }
 
 void Trainer::checkpoint() {

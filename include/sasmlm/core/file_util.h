@@ -39,7 +39,24 @@ class AtomicFileWriter {
 // Writes a whole file atomically.
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
 
-// Reads a whole file; a missing or unreadable file throws UserError naming `what` and the path.
+// The rule for every input path, checked before a byte is read: it must name a regular file (after following
+// symlinks). Anything else throws UserError naming `what` and the path and saying what it is instead:
+//   "WHAT not found: P", "WHAT is a directory, expected a file: P",
+//   "WHAT is a FIFO (named pipe), expected a regular file: P" (reading one could wait forever),
+//   "WHAT is a character device, expected a regular file: P" (/dev/null reads as empty, /dev/zero never ends),
+//   "WHAT is a symbolic link loop: P", "WHAT is a dangling symbolic link: P", "cannot read WHAT P: Permission denied".
+// Returns the file's size in bytes.
+uint64_t require_regular_file(const std::filesystem::path& path, const std::string& what);
+
+// Opens `path` read-only (without blocking on a FIFO swapped in after the check), verifies through the descriptor
+// that it is a regular file (require_regular_file's messages) and returns the descriptor; `size` gets its size.
+int open_regular_file(const std::filesystem::path& path, const std::string& what, uint64_t* size);
+
+// Reads exactly `size` bytes at `offset` of an open file into `out`; a short read throws UserError naming the path.
+void read_exact(int fd, uint64_t offset, void* out, size_t size, const std::filesystem::path& path);
+
+// Reads a whole regular file (see require_regular_file); a missing or unreadable file throws UserError naming `what`
+// and the path.
 std::string read_file(const std::filesystem::path& path, const std::string& what = "file");
 
 // Makes the directory (and parents); failure throws UserError naming it.

@@ -47,11 +47,24 @@ std::string checkpoint_name(int64_t step);
 // Checkpoints in `dir`, newest (highest step) first.
 std::vector<std::string> list_checkpoints(const std::string& dir);
 
+// The newest checkpoint of `dir` that verifies, and why each newer one did not ("PATH: problem").
+struct CheckpointSearch {
+  std::optional<LoadedCheckpoint> newest_valid;
+  std::vector<std::string> rejected;
+};
+CheckpointSearch find_newest_valid_checkpoint(const std::string& dir);
+
 // The newest checkpoint that verifies; corrupt ones are skipped with a warning naming them. nullopt if none.
 std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir);
 
-// Deletes periodic checkpoints beyond the newest `keep_last`, never the steps listed in `keep_steps`, and the partial
-// temporaries (step_N.ckpt.tmp.<pid>) of writers that are no longer running.
+// `--resume auto`: the newest checkpoint that verifies (newer damaged ones are skipped with a warning naming them);
+// nullopt when `dir` holds no checkpoint at all. When it holds checkpoints but none verifies, throws UserError listing
+// each file and why, and nothing has been changed: starting over is the user's explicit choice.
+std::optional<LoadedCheckpoint> resume_auto_checkpoint(const std::string& dir);
+
+// Deletes periodic checkpoints beyond the newest `keep_last` that verify, never the steps listed in `keep_steps`, and
+// the partial temporaries (step_N.ckpt.tmp.<pid>) of writers that are no longer running. Files that do not verify
+// are neither counted nor deleted (a warning names them once), so the newest valid checkpoint always survives.
 void prune_checkpoints(const std::string& dir, int64_t keep_last, const std::vector<int64_t>& keep_steps);
 
 }  // namespace sasmlm

@@ -18,8 +18,11 @@ constexpr const char* kHfVocabFile = "vocab.txt";
 constexpr const char* kHfTokenizerConfigFile = "tokenizer_config.json";
 constexpr const char* kHfTokenizerJsonFile = "tokenizer.json";
 
-// Writes out_dir (created if needed) from a checkpoint: the model in float32 and its tokenizer's files.
-void export_checkpoint_hf(const std::string& checkpoint_path, const std::string& out_dir);
+// Writes out_dir (created if needed) from a checkpoint: the model in float32 and its tokenizer's files. out_dir must
+// be new, empty or an earlier export (only the files an export writes); other entries need `force` and are left
+// alone. The tokenizer file of the other kind left by an earlier export (vocab.txt or spiece.model) is removed, so
+// `import` cannot read a stale one.
+void export_checkpoint_hf(const std::string& checkpoint_path, const std::string& out_dir, bool force = false);
 
 // The tokenizer of a Hugging Face directory, the first found of: vocab.txt (WordPiece, lowercasing per
 // tokenizer_config.json's do_lower_case, default true); tokenizer.json (transformers 5's save_pretrained writes no
@@ -33,7 +36,9 @@ Tokenizer load_hf_tokenizer(const std::string& dir);
 Config imported_config(const BertOptions& options, const Tokenizer& tokenizer);
 
 // Reads a Hugging Face directory and writes a model checkpoint at out_path (atomically; parent directories are
-// created). UserError when the tokenizer has more tokens than the model's vocabulary.
-void import_hf_checkpoint(const std::string& hf_dir, const std::string& out_path);
+// created). UserError when the tokenizer has more tokens than the model's vocabulary, and when out_path holds
+// anything but an earlier import (a training checkpoint, any other file) unless `force` (never a device, FIFO,
+// symlink or directory: core/output_path.h).
+void import_hf_checkpoint(const std::string& hf_dir, const std::string& out_path, bool force = false);
 
 }  // namespace sasmlm

@@ -1,0 +1,17 @@
+// How many CPU threads a process uses: the one rule for trainer.threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace sasmlm {
+
+// CPUs this process may run on: its affinity mask (which Slurm and taskset set), else the hardware count.
+int64_t available_cpus();
+
+// trainer.threads = 0: available_cpus() (or Slurm's --cpus-per-task) divided among the LOCAL_WORLD_SIZE processes
+// torchrun started on this node. A request above available_cpus() is clamped to it with a warning naming `key`
+// (hundreds of threads on a few cores make no step, they only contend).
+int64_t resolve_threads(int64_t requested, const std::string& key);
+
+}  // namespace sasmlm

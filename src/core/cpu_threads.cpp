@@ -1,0 +1,36 @@
+#include "sasmlm/core/cpu_threads.h"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <thread>
+
+#include "sasmlm/core/logging.h"
+
+namespace sasmlm {
+
+int64_t available_cpus() {
+  int64_t cpus = int64_t(std::thread::hardware_concurrency());
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
+  return std::max<int64_t>(1, cpus);
+}
+
+int64_t resolve_threads(int64_t requested, const std::string& key) {
+  const int64_t cpus = available_cpus();
+  if (requested > cpus) {
+    log_warn(key, ": ", requested, " threads requested but this process may use ", cpus, " CPU(s); using ", cpus);
+    return cpus;
+  }
+  if (requested > 0) return requested;
+  if (const char* slurm = std::getenv("SLURM_CPUS_PER_TASK")) {
+    const int64_t n = std::atoll(slurm);
+    if (n > 0) return std::min(n, cpus);
+  }
+  int64_t local_procs = 1;
+  if (const char* local = std::getenv("LOCAL_WORLD_SIZE")) local_procs = std::max<int64_t>(1, std::atoll(local));
+  return std::max<int64_t>(1, cpus / local_procs);
+}
+
+}  // namespace sasmlm
