@@ -171,13 +171,15 @@ DistEnv detect_dist_env() { return detect_dist_env(process_env); }
 std::string resolve_backend(const std::string& backend, const torch::Device& device) {
   const std::string name = backend == "auto" ? (device.is_cuda() ? "nccl" : "gloo") : backend;
   if (name == "nccl") {
-#ifndef SASMLM_WITH_NCCL
-    throw UserError("distributed.backend: this sasmlm build has no NCCL (built without CUDA; hint: use gloo)");
-#endif
+    // The device first: on a CPU, NCCL is wrong whatever this build holds.
     if (!device.is_cuda()) {
       throw UserError("distributed.backend: nccl needs CUDA devices, the device is " + device.str() +
                       " (hint: use auto or gloo)");
     }
+#ifndef SASMLM_WITH_NCCL
+    throw UserError("distributed.backend: this sasmlm build has no NCCL (it was built without the CUDA toolkit, see "
+                    "third_party/README.md; hint: use gloo, or rebuild where the toolkit is installed)");
+#endif
   } else if (name == "gloo") {
 #ifndef SASMLM_WITH_GLOO
     throw UserError("distributed.backend: this sasmlm build has no Gloo (gloo headers were missing; hint: use nccl)");
