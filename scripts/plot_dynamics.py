@@ -2,7 +2,7 @@
 """Training-dynamics figure for one or more sasmlm runs: loss, implicit-parse UAS, BLiMP and intrinsic dimension
 against step, one colour per run, onsets marked, so SAS conditions can be compared at a glance.
 
-Usage: plot_dynamics.py RUN_DIR [RUN_DIR ...] [--out PNG] [--id mean|last]
+Usage: plot_dynamics.py RUN_DIR [RUN_DIR ...] [--out FIG.png|.pdf|.svg] [--id mean|last]
 
 Reads from each RUN_DIR:
   metrics.jsonl  training lines (step, mlm_loss, sas_loss, lambda, ...) and eval lines (those with "split":
@@ -12,8 +12,9 @@ Reads from each RUN_DIR:
                  eval.jsonl wins
   onsets.json    optional: {"structure_onset", "capabilities_onset", "blimp_onset", "loss_drop_onset"}: steps
                  or null
-Panels: MLM loss (train solid, held-out dashed), UAS (offset baseline dashed), BLiMP overall, intrinsic dimension
-(--id mean: mean over layers, the default; last: last layer). Onsets are vertical lines in the run's colour on
+Panels: MLM loss (train solid, held-out dashed), UAS (offset baseline dashed), BLiMP overall, the SAS weight lambda
+(training lines), the held-out SAS term R per arc, and, when measured, the intrinsic dimension (--id mean: mean over
+layers, the default; last: last layer). Onsets are vertical lines in the run's colour on
 every panel: structure dashed, capabilities dotted, BLiMP dash-dot, loss drop a thin solid line. The legend names runs by directory name.
 Default output: dynamics.png in the first RUN_DIR.
 
@@ -27,6 +28,7 @@ import pathlib
 import sys
 
 EXIT_USER_ERROR = 2
+FORMATS = (".png", ".pdf", ".svg")
 ONSET_STYLES = {"structure_onset": "--", "capabilities_onset": ":", "blimp_onset": "-.", "loss_drop_onset": "-"}
 
 
@@ -91,7 +93,7 @@ def load_run(run, id_mode):
     metrics, evals = run / "metrics.jsonl", run / "eval.jsonl"
     if not metrics.exists() and not evals.exists():
         raise PlotError(f"{run}: holds neither metrics.jsonl nor eval.jsonl")
-    series = {key: [] for key in ("train_loss", "eval_loss", "uas", "offset", "blimp", "id")}
+    series = {key: [] for key in ("train_loss", "eval_loss", "uas", "offset", "blimp", "id", "lambda", "r_per_arc")}
     probes = {}  # step -> (where, record); eval.jsonl overrides metrics.jsonl's eval lines
     if metrics.exists():
         for where, record in read_jsonl(metrics):
@@ -101,8 +103,12 @@ def load_run(run, id_mode):
                 if loss is not None:
                     series["eval_loss"].append((step, loss))
                 probes[step] = (where, record)
-            elif loss is not None:
-                series["train_loss"].append((step, loss))
+            else:
+                if loss is not None:
+                    series["train_loss"].append((step, loss))
+                weight = number(record.get("lambda"), where, "lambda")
+                if weight is not None:
+                    series["lambda"].append((step, weight))
     if evals.exists():
         for where, record in read_jsonl(evals):
             probes[record["step"]] = (where, record)
@@ -116,6 +122,7 @@ def load_run(run, id_mode):
             "offset": number(record.get("offset_baseline"), where, "offset_baseline"),
             "blimp": blimp_overall(record.get("blimp"), where),
             "id": intrinsic_dimension(record.get("twonn"), where, id_mode),
+            "r_per_arc": number(record.get("sas_r_per_arc"), where, "sas_r_per_arc"),
         }
         for key, value in values.items():
             if value is not None:
@@ -151,14 +158,23 @@ def plot(runs, out, id_mode):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, 2, figsize=(12, 8), sharex=True)
+    # The paper's quantities first (loss, UAS, BLiMP), then what drives them (lambda, R per arc); the intrinsic
+    # dimension gets the sixth panel only when some run measured it.
+    with_id = any(series["id"] for _, (series, _) in runs)
+    fig, grid = plt.subplots(2, 3, figsize=(16, 8), sharex=True)
+    axes = [ax for row in grid for ax in row]
     panels = [
-        (axes[0][0], "MLM loss (train solid, held-out dashed)", [("train_loss", "-"), ("eval_loss", "--")]),
-        (axes[0][1], "implicit-parse UAS (offset baseline dashed)", [("uas", "-"), ("offset", "--")]),
-        (axes[1][0], "BLiMP accuracy (overall)", [("blimp", "-")]),
-        (axes[1][1], f"TwoNN intrinsic dimension ({'mean over layers' if id_mode == 'mean' else 'last layer'})",
-         [("id", "-")]),
+        (axes[0], "MLM loss (train solid, held-out dashed)", [("train_loss", "-"), ("eval_loss", "--")]),
+        (axes[1], "implicit-parse UAS (offset baseline dashed)", [("uas", "-"), ("offset", "--")]),
+        (axes[2], "BLiMP accuracy (overall)", [("blimp", "-")]),
+        (axes[3], "SAS weight lambda", [("lambda", "-")]),
+        (axes[4], "SAS term R per arc (held-out)", [("r_per_arc", "-")]),
     ]
+    if with_id:
+        panels.append((axes[5], f"TwoNN intrinsic dimension ({'mean over layers' if id_mode == 'mean' else 'last layer'})",
+                       [("id", "-")]))
+    else:
+        axes[5].set_visible(False)
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for index, (name, (series, onsets)) in enumerate(runs):
         colour = colours[index % len(colours)]
@@ -177,7 +193,7 @@ def plot(runs, out, id_mode):
         ax.grid(alpha=0.3)
         if not ax.lines:
             ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes, color="grey")
-    for ax in axes[1]:
+    for ax in axes[3:]:
         ax.set_xlabel("step")
     handles, labels = [], []
     for ax, _, _ in panels:
@@ -190,8 +206,8 @@ def plot(runs, out, id_mode):
     fig.text(0.99, 0.005, onset_note, ha="right", va="bottom", fontsize=8, color="grey")
     fig.tight_layout(rect=(0, 0.02, 1, 0.95))
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
+    tmp = out.with_name(out.stem + ".tmp" + out.suffix)
+    fig.savefig(tmp, dpi=110, format=out.suffix[1:].lower())
     plt.close(fig)
     tmp.replace(out)  # a reader never sees a half-written figure
 
@@ -199,12 +215,16 @@ def plot(runs, out, id_mode):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("runs", nargs="+", type=pathlib.Path, metavar="RUN_DIR")
-    parser.add_argument("--out", type=pathlib.Path, help="PNG to write (default: RUN_DIR/dynamics.png, first run)")
+    parser.add_argument("--out", type=pathlib.Path,
+                        help="figure to write, format by extension: .png, .pdf or .svg (default: RUN_DIR/dynamics.png, "
+                             "first run)")
     parser.add_argument("--id", dest="id_mode", choices=("mean", "last"), default="mean",
                         help="intrinsic dimension shown: mean over layers (default) or last layer")
     args = parser.parse_args(argv)
     out = args.out or args.runs[0] / "dynamics.png"
     try:
+        if out.suffix.lower() not in FORMATS:
+            raise PlotError(f"--out {out}: unknown figure format '{out.suffix}' (expected one of {', '.join(FORMATS)})")
         runs = [(run.resolve().name, load_run(run, args.id_mode)) for run in args.runs]
         try:
             import matplotlib  # noqa: F401

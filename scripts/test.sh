@@ -14,8 +14,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # spaCy: scripts/parse_corpus.py is tested with hand-built parses (no model download needed); matplotlib: figures;
-# transformers + safetensors: parity of exported/imported checkpoints and WordPiece with Hugging Face.
-export SASMLM_PY_EXTRAS="${SASMLM_PY_EXTRAS-spacy matplotlib transformers safetensors}"
+# transformers + safetensors: parity of exported/imported checkpoints and WordPiece with Hugging Face; udtools: the
+# synthetic treebank against the official UD validator.
+export SASMLM_PY_EXTRAS="${SASMLM_PY_EXTRAS-spacy matplotlib transformers safetensors udtools}"
 eval "$("$ROOT/scripts/setup.sh")"
 export CCACHE_BASEDIR="$ROOT"
 cd "$ROOT"

@@ -89,6 +89,18 @@ def test_out_option_and_last_layer_id():
         assert target.read_bytes()[:8] == PNG_MAGIC
 
 
+def test_format_follows_the_extension():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        a = fake_run(root, "run", 500)
+        for suffix, magic in ((".pdf", b"%PDF"), (".svg", b"<?xml")):
+            target = root / ("fig" + suffix)
+            code, _, err = run_main([a, "--out", target])
+            assert code == 0, err
+            assert target.read_bytes()[:len(magic)] == magic, suffix
+        expect_error([a, "--out", root / "fig.jpeg"], "fig.jpeg", ".png, .pdf, .svg")
+
+
 def test_series_are_read_and_merged():
     with tempfile.TemporaryDirectory() as tmp:
         run = fake_run(Path(tmp), "run", 500)
@@ -97,6 +109,7 @@ def test_series_are_read_and_merged():
         assert [s for s, _ in series["uas"]] == list(range(100, 1201, 100))
         assert series["offset"][0] == (100, 0.35)
         assert abs(series["blimp"][-1][1] - 0.7) < 1e-12
+        assert len(series["lambda"]) == 61 and series["lambda"][0] == (0, 0.0)
         assert abs(series["id"][0][1] - (9.0 + 7.0 + 100 / 600) / 2) < 1e-12  # null layer left out of the mean
         assert onsets == {"structure_onset": 400.0, "capabilities_onset": 600.0, "loss_drop_onset": 500.0}
         last, _ = pd.load_run(run, "last")

@@ -112,7 +112,7 @@ int SynthGrammar::add_determiner(SynthTree& t, const NpSpec& spec, bool plural, 
 }
 
 void SynthGrammar::add_adjectives(SynthTree& t, const NpSpec& spec, uint16_t classes, std::vector<int>& out) {
-  const int count = spec.adjectives >= 0 ? spec.adjectives : choose(rng_, {0.68, 0.25, 0.07});
+  const int count = spec.adjectives >= 0 ? spec.adjectives : choose(rng_, {0.3, 0.35, 0.25, 0.1});
   const auto& adjectives = lex_.adjectives();
   std::vector<int> chosen;
   for (int k = 0; k < count; ++k) {
@@ -206,7 +206,7 @@ void SynthGrammar::add_post_modifier(SynthTree& t, NounPhrase& np, const NpSpec&
   PostModifier kind = spec.post;
   if (kind == PostModifier::kRandom) {
     if (depth >= max_depth_) return;
-    const int r = choose(rng_, {0.12, 0.08, 0.8});
+    const int r = choose(rng_, {0.2, 0.15, 0.65});
     kind = r == 0 ? PostModifier::kPrepositional : r == 1 ? PostModifier::kRelative : PostModifier::kNone;
     if (kind == PostModifier::kPrepositional && !has_noun_pp(lex_, noun.classes)) kind = PostModifier::kNone;
   }

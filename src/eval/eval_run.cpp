@@ -157,35 +157,6 @@ void write_eval_lines(const fs::path& file, const std::vector<nlohmann::json>& l
   write_file_atomic(file, text);
 }
 
-Onsets series_onsets(std::vector<nlohmann::json> lines) {
-  std::stable_sort(lines.begin(), lines.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
-    return a["step"].get<int64_t>() < b["step"].get<int64_t>();
-  });
-  std::vector<int64_t> steps;
-  std::vector<double> uas, blimp;
-  bool all_blimp = true;
-  for (const auto& line : lines) {
-    if (!line.contains("uas") || !line["uas"].is_number()) continue;
-    steps.push_back(line["step"].get<int64_t>());
-    uas.push_back(line["uas"].get<double>());
-    const bool has_blimp = line.contains("blimp") && line["blimp"].is_object() &&
-                           line["blimp"].contains("overall") && line["blimp"]["overall"].is_number();
-    all_blimp = all_blimp && has_blimp;
-    if (has_blimp) blimp.push_back(line["blimp"]["overall"].get<double>());
-  }
-  if (!all_blimp) blimp.clear();
-  Onsets onsets = find_onsets(steps, uas, blimp);
-  std::vector<int64_t> loss_steps;
-  std::vector<double> loss;
-  for (const auto& line : lines) {
-    if (!line.contains("mlm_loss") || !line["mlm_loss"].is_number()) continue;
-    loss_steps.push_back(line["step"].get<int64_t>());
-    loss.push_back(line["mlm_loss"].get<double>());
-  }
-  onsets.loss_drop = find_loss_drop(loss_steps, loss, onsets.sigma);
-  return onsets;
-}
-
 }  // namespace
 
 nlohmann::json evaluate_checkpoint(const std::string& path, const EvalRunOptions& options) {
@@ -228,7 +199,8 @@ EvalRunSummary evaluate_run(const std::string& run_dir, const EvalRunOptions& op
     write_eval_lines(summary.eval_jsonl, lines);
     summary.evaluated.push_back(step);
   }
-  summary.onsets = onsets_to_json(series_onsets(lines));
+  summary.onsets = onsets_to_json(onsets_from_records(lines));
+  summary.onsets["source"] = "eval.jsonl";
   write_file_atomic(summary.onsets_json, summary.onsets.dump(2) + "\n");
   return summary;
 }

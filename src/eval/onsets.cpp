@@ -171,4 +171,41 @@ nlohmann::json onsets_to_json(const Onsets& onsets) {
   return out;
 }
 
+Onsets onsets_from_records(std::vector<nlohmann::json> lines) {
+  std::stable_sort(lines.begin(), lines.end(), [](const nlohmann::json& a, const nlohmann::json& b) {
+    return a["step"].get<int64_t>() < b["step"].get<int64_t>();
+  });
+  // A resumed run may evaluate a step twice (the segment after the last checkpoint is replayed): keep the last.
+  std::vector<nlohmann::json> unique;
+  for (auto& line : lines) {
+    if (!unique.empty() && unique.back()["step"] == line["step"]) unique.pop_back();
+    unique.push_back(std::move(line));
+  }
+  lines = std::move(unique);
+  std::vector<int64_t> steps;
+  std::vector<double> uas, blimp;
+  bool all_blimp = true;
+  for (const auto& line : lines) {
+    if (!line.contains("uas") || !line["uas"].is_number()) continue;
+    steps.push_back(line["step"].get<int64_t>());
+    uas.push_back(line["uas"].get<double>());
+    const bool has_blimp = line.contains("blimp") && line["blimp"].is_object() &&
+                           line["blimp"].contains("overall") && line["blimp"]["overall"].is_number();
+    all_blimp = all_blimp && has_blimp;
+    if (has_blimp) blimp.push_back(line["blimp"]["overall"].get<double>());
+  }
+  if (!all_blimp) blimp.clear();
+  Onsets onsets = find_onsets(steps, uas, blimp);
+  std::vector<int64_t> loss_steps;
+  std::vector<double> loss;
+  for (const auto& line : lines) {
+    if (!line.contains("mlm_loss") || !line["mlm_loss"].is_number()) continue;
+    loss_steps.push_back(line["step"].get<int64_t>());
+    loss.push_back(line["mlm_loss"].get<double>());
+  }
+  onsets.loss_drop = find_loss_drop(loss_steps, loss, onsets.sigma);
+  onsets.points = std::max(onsets.points, int64_t(loss_steps.size()));
+  return onsets;
+}
+
 }  // namespace sasmlm

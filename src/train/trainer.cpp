@@ -19,6 +19,7 @@
 #include "sasmlm/dist/grad_reducer.h"
 #include "sasmlm/dist/process_group.h"
 #include "sasmlm/eval/mlm_eval.h"
+#include "sasmlm/eval/onsets.h"
 #include "sasmlm/eval/probes.h"
 #include "sasmlm/train/memory_estimate.h"
 #include "sasmlm/train/metrics_log.h"
@@ -82,6 +83,7 @@ class Trainer {
   void log_step(const StepStats& stats, double seconds, int64_t tokens);
   void report_progress(const StepStats& stats);
   void evaluate();
+  void write_onsets();
 
   Config config_;
   TrainOptions options_;
@@ -253,6 +255,27 @@ void Trainer::evaluate() {
            fixed(r.accuracy, 4), " R/arc ", fixed(r.sas_r_per_arc, 4), " (", r.masked, " masked tokens)");
 }
 
+// DIR/onsets.json from every dev record in metrics.jsonl (those of earlier, resumed segments included), so a run
+// evaluated during training has its onsets without `sasmlm eval --run` (which rewrites the file from eval.jsonl).
+void Trainer::write_onsets() {
+  std::vector<nlohmann::json> dev;
+  const std::string text = read_file(run_dir_ / "metrics.jsonl", "metrics log");
+  size_t begin = 0;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string::npos) end = text.size();
+    if (end > begin) {
+      nlohmann::json record = nlohmann::json::parse(text.substr(begin, end - begin), nullptr, false);
+      if (record.is_object() && record.value("split", "") == "dev") dev.push_back(std::move(record));
+    }
+    begin = end + 1;
+  }
+  nlohmann::json onsets = onsets_to_json(onsets_from_records(std::move(dev)));
+  onsets["source"] = "metrics.jsonl";
+  write_file_atomic(run_dir_ / "onsets.json", onsets.dump(2) + "\n");
+  log_info("onsets (from the dev evaluations): ", onsets.dump());
+}
+
 void Trainer::log_step(const StepStats& s, double seconds, int64_t tokens) {
   const double tokens_per_s = seconds > 0 ? double(tokens) / seconds : 0.0;
   const int64_t done = s.step + 1;
@@ -379,6 +402,7 @@ void Trainer::run() {
   if (config_.eval.every > 0 && counters.step % config_.eval.every != 0) {
     group_->main_runs("evaluating", [this] { evaluate(); });
   }
+  if (config_.eval.every > 0 && group_->is_main()) write_onsets();
   if (reducer_) {
     const uint32_t crc = reducer_->check_parameters(counters.step);
     const ReducerTimings& t = reducer_->timings();

@@ -13,6 +13,7 @@ sasmlm_add_test_binary(data
     ${CMAKE_CURRENT_LIST_DIR}/test_prepare.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_synth.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_synth_pairs.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_synth_ud.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_masking.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_sampler.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_loader.cpp

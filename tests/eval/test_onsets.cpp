@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -120,6 +121,49 @@ TEST(Onsets, LossDropIsTheSteepestLocalFallNotTheInitialDecline) {
     ASSERT_TRUE(drop) << "uneven " << uneven;
     EXPECT_NEAR(double(*drop), 5000, uneven ? 300 : 150) << "uneven " << uneven;
   }
+}
+
+// A run's dev records as the trainer writes them, shuffled and noisy: a loss plateau that drops around step 3000 while
+// UAS rises there; both detectors land within two evaluations of the known onsets.
+TEST(Onsets, FromNoisyDevRecordsWithKnownOnsets) {
+  std::vector<nlohmann::json> records;
+  uint64_t state = 12345;
+  auto noise = [&state] {  // deterministic, in [-0.5, 0.5)
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return double(state >> 11) / double(1ULL << 53) - 0.5;
+  };
+  for (int64_t s = 100; s <= 6000; s += 100) {
+    const double x = double(s);
+    records.push_back({{"step", s}, {"split", "dev"},
+                       {"mlm_loss", 4.5 + 0.8 * std::exp(-x / 300) - 2.0 * sigmoid((x - 3000) / 300) + 0.01 * noise()},
+                       {"uas", 0.2 + 0.3 * sigmoid((x - 3000) / 300) + 0.004 * noise()},
+                       {"blimp", {{"overall", 0.5 + 0.2 * sigmoid((x - 4000) / 300) + 0.004 * noise()}}}});
+  }
+  std::reverse(records.begin(), records.end());
+  const Onsets onsets = onsets_from_records(records);
+  ASSERT_TRUE(onsets.structure && onsets.loss_drop && onsets.blimp);
+  EXPECT_NEAR(double(*onsets.structure), 3000 - 300 * kAccelerationOffset, 200);
+  EXPECT_NEAR(double(*onsets.loss_drop), 3000, 200);
+  EXPECT_NEAR(double(*onsets.blimp), 4000 - 300 * kAccelerationOffset, 200);
+  EXPECT_EQ(onsets.points, 60);
+
+  // A resumed run evaluates a replayed step again: the later record counts, the step is one point.
+  std::vector<nlohmann::json> resumed = records;
+  nlohmann::json replay = records[0];  // step 6000 (records are reversed)
+  replay["uas"] = 0.9;
+  resumed.push_back(replay);
+  const Onsets with_replay = onsets_from_records(resumed);
+  EXPECT_EQ(with_replay.points, 60);
+  const std::vector<nlohmann::json> same_step = {records[0], replay};
+  EXPECT_EQ(onsets_from_records(same_step).points, 1);
+
+  // Records without probes (MLM loss only) still give the loss drop; no structure onset without UAS.
+  for (auto& r : records) r.erase("uas");
+  const Onsets loss_only = onsets_from_records(records);
+  EXPECT_FALSE(loss_only.structure);
+  EXPECT_FALSE(loss_only.blimp);
+  ASSERT_TRUE(loss_only.loss_drop);
+  EXPECT_EQ(*loss_only.loss_drop, *onsets.loss_drop);
 }
 
 TEST(Onsets, NoLossDropWhenTheLossOnlySlowsDown) {

@@ -119,6 +119,22 @@ TEST(TrainingRun, WritesConfigMetricsAndCheckpoints) {
   EXPECT_NE(again.err.find("already holds checkpoints"), std::string::npos) << again.err;
 }
 
+// With eval.every set, the run writes onsets.json from its dev lines in metrics.jsonl.
+TEST(TrainingRun, EvaluatingRunWritesOnsetsFromItsDevLines) {
+  test::TempDir dir;
+  auto r = test::run_cli("train --config " + write_config(dir.path(), 12, "eval: {every: 2, max_batches: 2}\n"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir / "run" / "onsets.json");
+  ASSERT_TRUE(in.good()) << "no onsets.json";
+  const nlohmann::json onsets = nlohmann::json::parse(in);
+  EXPECT_EQ(onsets["source"], "metrics.jsonl");
+  EXPECT_EQ(onsets["points"], 6);  // dev lines at steps 2, 4, ..., 12
+  for (const char* key : {"structure_onset", "capabilities_onset", "blimp_onset", "loss_drop_onset"}) {
+    EXPECT_TRUE(onsets.contains(key)) << key;
+  }
+  EXPECT_TRUE(onsets["structure_onset"].is_null());  // no eval.uas: no UAS series
+}
+
 TEST(TrainingRun, SigkillThenResumeReproducesTheLossesBitForBit) {
   test::TempDir reference, killed;
   const int64_t steps = 30;

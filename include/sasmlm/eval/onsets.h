@@ -39,7 +39,7 @@ struct Onsets {
   std::optional<int64_t> blimp;         // step of peak smoothed BLiMP acceleration
   std::optional<int64_t> loss_drop;     // step where the smoothed MLM loss falls fastest (rule 4)
   double sigma = kDefaultOnsetSigma;    // smoothing width used, in eval points
-  int64_t points = 0;                   // eval points in the series
+  int64_t points = 0;                   // eval points in the longest series (UAS, or the loss for records)
 };
 
 // Gaussian smoothing over indices (rule 1); sigma <= 0 returns the values unchanged.
@@ -59,6 +59,11 @@ std::optional<int64_t> find_loss_drop(const std::vector<int64_t>& steps, const s
 // increasing (UserError naming the offending steps otherwise); mismatched lengths are UserError too.
 Onsets find_onsets(const std::vector<int64_t>& steps, const std::vector<double>& uas,
                    const std::vector<double>& blimp /*may be empty*/, double sigma = kDefaultOnsetSigma);
+
+// The onsets of a run's evaluation records (eval.jsonl lines, or the "split": "dev" lines of metrics.jsonl), in any
+// order; of records with the same step the last one counts. The UAS and BLiMP series come from the records holding
+// "uas" (BLiMP only when every one of them has "blimp.overall"), the loss-drop series from those holding "mlm_loss".
+Onsets onsets_from_records(std::vector<nlohmann::json> records);
 
 // {"structure_onset": STEP|null, "capabilities_onset": STEP|null, "blimp_onset": STEP|null,
 //  "loss_drop_onset": STEP|null,
