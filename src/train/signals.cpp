@@ -29,6 +29,4 @@ void install_stop_handlers() {
 
 int stop_signal() { return g_stop_signal.load(); }
 
-void reset_stop_signal() { g_stop_signal.store(0); }
-
 }  // namespace sasmlm
