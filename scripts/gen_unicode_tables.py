@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates src/data/unicode_tables.cpp: the Unicode facts BERT's basic tokenizer needs (data/unicode_text.h).
+"""Generates src/data/unicode_tables.cpp: the Unicode facts BERT's basic tokenizer needs
+(src/data/bert_text.cpp reads them through src/data/unicode_tables.h).
 
 Derived by probing every code point with the tokenizers library (a dependency of transformers), because HF's
 BertTokenizer is that library's BertNormalizer + BertPreTokenizer, whose Unicode tables are older than Python's
@@ -9,7 +10,7 @@ unicodedata (about 560 code points assigned since are treated differently), so p
     mark (removed when lowercasing);
   * kFoldKey/kFoldStart/kFoldPool: for every other or punctuation code point that changes with lowercase=True (NFD, drop
     nonspacing marks, lowercase), the resulting code points. Hangul syllables are left to the algorithmic
-    decomposition in unicode_text.cpp (checked here).
+    decomposition in bert_text.cpp (checked here).
 Per-character application is exact except for canonical reordering of the combining marks that survive.
 
 Usage: python3 scripts/gen_unicode_tables.py   (about a minute; needs the tokenizers package)
@@ -52,7 +53,7 @@ def probe():
             assert folded != "", f"U+{cp:04X}"
             folds[cp] = [ord(x) for x in folded]
         classes.append(c)
-    # Hangul syllables fold to their jamo (NFD); unicode_text.cpp computes that instead of storing 11,172 entries.
+    # Hangul syllables fold to their jamo (NFD); bert_text.cpp computes that instead of storing 11,172 entries.
     for cp in range(HANGUL_FIRST, HANGUL_LAST + 1):
         assert [ord(x) for x in unicodedata.normalize("NFD", chr(cp))] == folds.pop(cp), f"U+{cp:04X}"
     return classes, folds

@@ -59,7 +59,6 @@ StepBatches build_step(const SequenceSource& source, Sampler& sampler, const Loa
     Batch batch = apply_masking(collate(source, ids, step), options.masking, key);
     if (options.pin_memory) batch = batch.pinned();
     out.num_masked += batch.mlm_positions.size(0);
-    out.num_tokens += batch.num_real_tokens;
     out.micro.push_back(std::move(batch));
   }
   return out;

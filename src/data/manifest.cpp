@@ -112,7 +112,7 @@ std::string Manifest::to_json() const {
   const SplitSummary& train = splits.at("train").counts;
   json j;
   j["format_version"] = format_version;
-  // The training split's counts at the top level, as INTERFACE.md lists them.
+  // The training split's counts at the top level, as docs/INTERFACE.md lists them.
   j["sentences"] = train.sentences;
   j["words"] = train.words;
   j["arcs"] = train.arcs;

@@ -59,12 +59,6 @@ PreparedData::PreparedData(const std::string& dir) : dir_(dir) {
   }
 }
 
-std::vector<std::string> PreparedData::split_names() const {
-  std::vector<std::string> names;
-  for (const auto& [name, split] : splits_) names.push_back(name);
-  return names;
-}
-
 const PreparedData::Split& PreparedData::split(const std::string& name) const {
   auto it = splits_.find(name);
   if (it == splits_.end()) {

@@ -284,11 +284,6 @@ double reduce_scalar(c10d::Backend& backend, ProcessGroup& group, const torch::D
 }
 }  // namespace
 
-double ProcessGroup::all_reduce_sum(double value) {
-  if (!distributed()) return value;
-  return reduce_scalar(*backend_, *this, comm_device_, value, c10d::ReduceOp::SUM, "all-reduce (sum)");
-}
-
 double ProcessGroup::all_reduce_max(double value) {
   if (!distributed()) return value;
   return reduce_scalar(*backend_, *this, comm_device_, value, c10d::ReduceOp::MAX, "all-reduce (max)");

@@ -27,9 +27,4 @@ nlohmann::json Probes::run(BertForMaskedLM& model, const torch::Device& device) 
   return out;
 }
 
-nlohmann::json run_probes(BertForMaskedLM& model, const Tokenizer& tokenizer, const EvalConfig& config,
-                          const torch::Device& device) {
-  return Probes(config, tokenizer).run(model, device);
-}
-
 }  // namespace sasmlm

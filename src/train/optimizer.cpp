@@ -36,7 +36,7 @@ bool use_fused_adamw(const TrainerConfig& config, const torch::Device& device) {
   if (config.adamw_impl == "fused") return true;
   if (config.adamw_impl == "loop") return false;
   // auto: fused on CUDA (one launch per group instead of several per tensor); on CPU the per-tensor loop
-  // measured as fast (scripts/bench/bench_optimizer.sh) and is the reference implementation.
+  // measured as fast (docs/PERFORMANCE.md, "Fused AdamW on CPU") and is the reference implementation.
   return device.is_cuda();
 }
 

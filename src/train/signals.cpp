@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <initializer_list>
 
 namespace sasmlm {
 namespace {
@@ -28,7 +29,5 @@ void install_stop_handlers() {
 }
 
 int stop_signal() { return g_stop_signal.load(); }
-
-void reset_stop_signal() { g_stop_signal.store(0); }
 
 }  // namespace sasmlm

@@ -35,12 +35,14 @@ class AutocastScope {
 StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
   StepStats stats;
   stats.step = batches.step;
+  // 1. schedule: lr and lambda are pure functions of the step, read first because lambda decides whether the
+  //    forward pass observes attention at all.
   stats.lambda = ctx.schedule.at(batches.step);
   stats.lr = learning_rate_at(ctx.config, batches.step);
   // Zero cost when lambda is 0: no observer, so every layer takes the fast attention path.
   Regularizer* regularizer = (ctx.regularizer != nullptr && wants_attention(stats.lambda)) ? ctx.regularizer : nullptr;
 
-  // 1. batch: both losses are normalised by counts of the whole optimizer step (all micro-batches, all ranks), so
+  // 2. batch: both losses are normalised by counts of the whole optimizer step (all micro-batches, all ranks), so
   //    accumulation and data parallelism give the large-batch gradient exactly: the MLM loss by the masked tokens,
   //    the SAS sum by sas.normalization's count (per_sequence: the parsed sequences; see sas_normalization.h).
   SasCounts sas_counts;
@@ -66,7 +68,7 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
     torch::Tensor loss, mlm, sas;
     {
       AutocastScope autocast(ctx.bf16);
-      // 2. forward
+      // 3. forward
       if (regularizer != nullptr) {
         regularizer->begin(batch.heads, batch.attention_mask, derive_key(ctx.seed, uint64_t(batch.step), m));
       }
@@ -76,7 +78,7 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
       torch::Tensor hidden = ctx.model->encode(batch.input_ids, full ? torch::Tensor() : batch.attention_mask,
                                                regularizer, batch.num_real_tokens);  // (B, T, H)
       torch::Tensor logits = ctx.model->mlm_logits(hidden, batch.mlm_positions);  // (M, V)
-      // 3. losses: L = L_mlm + lambda * R / n, R summed over this micro-batch's arcs, n the step's count.
+      // 4. losses: L = L_mlm + lambda * R / n, R summed over this micro-batch's arcs, n the step's count.
       mlm = mlm_loss_sum(logits, batch.mlm_labels);
       loss = mlm / std::max(global_masked, 1.0);
       if (regularizer != nullptr) {
@@ -84,17 +86,17 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
         loss = loss + (stats.lambda / sas_denominator) * sas;
       }
     }
-    // 4. backward (gradients accumulate over micro-batches; only the last one communicates)
+    // 5. backward (gradients accumulate over micro-batches; only the last one communicates)
     ctx.before_backward(m + 1 == batches.micro.size());
     loss.backward();
     mlm_sum += mlm.detach().to(torch::kFloat64);
     if (sas.defined()) sas_sum += sas.detach().to(torch::kFloat64);
   }
 
-  // 5. allreduce: gradients are summed over ranks (each rank's loss is already divided by the global count).
+  // 6. allreduce: gradients are summed over ranks (each rank's loss is already divided by the global count).
   ctx.reduce_gradients();
 
-  // 6. clip, and refuse non-finite updates (one host sync per step, here: the norm and both loss sums cross to the
+  // 7. clip, and refuse non-finite updates (one host sync per step, here: the norm and both loss sums cross to the
   //    host in one copy, and over ranks in one collective).
   const double max_norm = ctx.config.grad_clip > 0 ? ctx.config.grad_clip : std::numeric_limits<double>::infinity();
   const torch::Tensor grad_norm = clip_gradients(*ctx.model, max_norm);  // 0-dim, on the device
@@ -106,13 +108,12 @@ StepStats train_step(TrainContext& ctx, const StepBatches& batches) {
   stats.sas_loss = losses[1] / std::max(global_sas.parsed_sequences, 1.0);
   stats.skipped = !std::isfinite(stats.grad_norm) || !std::isfinite(stats.mlm_loss) || !std::isfinite(stats.sas_loss);
 
-  // 7. step (skipped steps still advance the schedule and the data, so a resume sees the same sequence)
+  // 8. step (skipped steps still advance the schedule and the data, so a resume sees the same sequence)
   if (!stats.skipped) {
     set_learning_rate(*ctx.optimizer, stats.lr);
     adamw_step(*ctx.optimizer, ctx.fused_adamw);
   }
   ctx.optimizer->zero_grad(/*set_to_none=*/true);
-  // 8. schedule: lr and lambda are pure functions of the step (learning_rate_at, LambdaSchedule::at).
   return stats;
 }
 

@@ -192,7 +192,7 @@ TEST(FillMask, TopKLogProbabilitiesAtEveryMask) {
     EXPECT_NEAR(m.logprobs[0], expected.max().item<double>(), 1e-9);
   }
   const nlohmann::ordered_json json = fill_mask_json(result, tokenizer);
-  EXPECT_EQ(json["masks"][0]["top"][0].begin().key(), "id");  // INTERFACE.md's key order
+  EXPECT_EQ(json["masks"][0]["top"][0].begin().key(), "id");  // docs/INTERFACE.md's key order
   ASSERT_EQ(json["masks"].size(), 2u);
   EXPECT_EQ(json["masks"][1]["position"], 6);
   EXPECT_EQ(json["masks"][0]["top"].size(), 4u);

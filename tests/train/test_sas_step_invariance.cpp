@@ -72,7 +72,6 @@ StepBatches step_of(const VectorSequenceSource& source, const std::vector<std::v
   for (const auto& ids : micro_ids) {
     step.micro.push_back(fixed_batch(source, ids));
     step.num_masked += step.micro.back().mlm_positions.size(0);
-    step.num_tokens += step.micro.back().num_real_tokens;
   }
   return step;
 }

@@ -38,7 +38,6 @@ struct StepBatches {
   int64_t step = 0;
   std::vector<Batch> micro;
   int64_t num_masked = 0;         // masked tokens over this rank's micro-batches
-  int64_t num_tokens = 0;         // real tokens over this rank's micro-batches
 };
 
 // Collates sequences into a clean (unmasked) batch padded to its longest sequence.

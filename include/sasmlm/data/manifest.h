@@ -2,7 +2,7 @@
 // it. Written last by prepare (so its presence marks a finished preparation), read by PreparedData.
 //
 // Fields: format_version; the training split's counts at the top level (sentences, words, arcs,
-// skipped_sentences, tokens, sequences, parsed_share) and vocab_size, as INTERFACE.md lists them; "splits": per
+// skipped_sentences, tokens, sequences, parsed_share) and vocab_size, as docs/INTERFACE.md lists them; "splits": per
 // split (train, dev) all counts (parsed_sequences, parsed_share, text_sentences included), skip_reasons and its
 // shards [{file, sequences, tokens, bytes, crc32}]; "sources": per split the inputs (CoNLL-U or plain text)
 // [{path, bytes, crc32}]; "tokenizer": {file, checksum, vocab_size}; "relations": labels by

@@ -23,7 +23,6 @@ class PreparedData {
 
   const std::string& dir() const { return dir_; }
   bool has_split(const std::string& split) const { return splits_.count(split) > 0; }
-  std::vector<std::string> split_names() const;
 
   // Sequences of "train" or "dev" (UserError for a split not prepared).
   int64_t num_sequences(const std::string& split) const;

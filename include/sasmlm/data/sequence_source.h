@@ -1,7 +1,7 @@
 // Random access to prepared sequences, as the batch builder needs them.
 //
 // A small interface so batching and masking can be tested on hand-made sequences and run on memory-mapped shards
-// (PreparedSplitSource in prepared_data.h) alike.
+// (PreparedSplitSource in prepared_source.h) alike.
 #pragma once
 
 #include <cstdint>

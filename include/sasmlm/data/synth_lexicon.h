@@ -156,8 +156,6 @@ class Lexicon {
 
   // Every reading of a (lower-case, except names and "I") surface form; empty for unknown forms.
   const std::vector<WordAnalysis>& analyze(const std::string& form) const;
-  // Distinct surface forms the grammar can produce.
-  size_t form_count() const { return analyses_.size(); }
 
  private:
   Lexicon();

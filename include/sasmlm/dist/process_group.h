@@ -68,7 +68,6 @@ class ProcessGroup {
   std::chrono::milliseconds timeout() const { return timeout_; }
 
   // Blocking collectives (identities on one process).
-  double all_reduce_sum(double value);
   double all_reduce_max(double value);
   void broadcast(std::vector<torch::Tensor>& tensors, int64_t root);  // in place
   void barrier();

@@ -1,4 +1,4 @@
-// BLiMP accuracy by pseudo-log-likelihood (Salazar et al. 2020), as INTERFACE.md defines it.
+// BLiMP accuracy by pseudo-log-likelihood (Salazar et al. 2020), as docs/INTERFACE.md defines it.
 //
 // A sentence is encoded as `[CLS] encode_text(text) [SEP]`; PLL = sum over its pieces of log p(piece | the
 // sentence with that one piece replaced by [MASK]). A pair is correct when PLL(good) > PLL(bad) (a tie is wrong).

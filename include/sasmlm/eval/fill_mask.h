@@ -38,7 +38,7 @@ std::vector<int32_t> parse_id_list(const std::string& text);
 FillMaskResult fill_mask(BertForMaskedLM& model, const Tokenizer& tokenizer, const std::vector<int32_t>& ids,
                          int64_t top_k);
 
-// INTERFACE.md's JSON: {"masks": [{"position": P, "top": [{"id": I, "token": "T", "logprob": L}, ...]}, ...]},
+// docs/INTERFACE.md's JSON: {"masks": [{"position": P, "top": [{"id": I, "token": "T", "logprob": L}, ...]}, ...]},
 // keys in that order.
 nlohmann::ordered_json fill_mask_json(const FillMaskResult& result, const Tokenizer& tokenizer);
 

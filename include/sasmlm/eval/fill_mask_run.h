@@ -11,7 +11,7 @@ struct FillMaskRequest {
   std::string text;          // used when ids is empty: [CLS] encode_text(text) [SEP]
   std::string ids;           // "ID ID ...", used as given
   int64_t top_k = 5;
-  bool json = false;         // INTERFACE.md's JSON instead of the table
+  bool json = false;         // docs/INTERFACE.md's JSON instead of the table
   std::string dump_logits;   // when set: a safetensors file with "logits" (T, V) float32 and "input_ids" (T,) int64
 };
 

@@ -39,8 +39,4 @@ class Probes {
   std::vector<BlimpParadigm> blimp_;
 };
 
-// One-shot form of Probes (reads the inputs on every call).
-nlohmann::json run_probes(BertForMaskedLM& model, const Tokenizer& tokenizer, const EvalConfig& config,
-                          const torch::Device& device);
-
 }  // namespace sasmlm

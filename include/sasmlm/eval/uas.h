@@ -1,4 +1,4 @@
-// Implicit-parse UAS of a model on a CoNLL-U treebank (INTERFACE.md "Implicit-parse UAS"): every sentence alone as
+// Implicit-parse UAS of a model on a CoNLL-U treebank (docs/INTERFACE.md "Implicit-parse UAS"): every sentence alone as
 // `[CLS] pieces [SEP]`, attention probabilities reduced at once to each head's predicted parse, then scored by
 // UasScorer.
 //

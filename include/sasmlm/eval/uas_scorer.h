@@ -1,4 +1,4 @@
-// Scoring of implicit parses (INTERFACE.md "Implicit-parse UAS" and "Offset baseline"): counts per (layer, head,
+// Scoring of implicit parses (docs/INTERFACE.md "Implicit-parse UAS" and "Offset baseline"): counts per (layer, head,
 // direction) and per relation, then the best-head choices made on the evaluated data itself.
 //
 // Pure bookkeeping over predicted heads: the model is not involved, so tests can feed hand-built attention (through
@@ -81,7 +81,7 @@ class UasScorer {
 // One sentence's word maps scored directly: maps (L, H, n, n) with a zero diagonal (tests and small callers).
 void score_word_maps(UasScorer& scorer, const ConlluSentence& sentence, const torch::Tensor& maps);
 
-// INTERFACE.md's eval fields: uas, offset_baseline, uas_best_head{layer, head, direction, uas}, uas_pooled,
+// docs/INTERFACE.md's eval fields: uas, offset_baseline, uas_best_head{layer, head, direction, uas}, uas_pooled,
 // offset_baseline_pooled, uas_per_relation{REL: {uas, layer, head, direction, count, offset, offset_uas}},
 // words_scored, sentences_skipped.
 nlohmann::json uas_to_json(const UasResult& result);

@@ -1,4 +1,4 @@
-// Subword attention -> word-level attention -> each head's predicted parse, as INTERFACE.md's implicit-parse UAS
+// Subword attention -> word-level attention -> each head's predicted parse, as docs/INTERFACE.md's implicit-parse UAS
 // defines it (Clark et al. 2019's aggregation, "mean" mode, as the SAS paper's authors used it).
 //
 // A sentence of n words is encoded as `[CLS] pieces [SEP]`; its piece->word map gives each piece a word index:

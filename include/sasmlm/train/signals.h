@@ -12,7 +12,4 @@ void install_stop_handlers();
 // The first stop signal received, or 0.
 int stop_signal();
 
-// Clears the recorded signal (tests).
-void reset_stop_signal();
-
 }  // namespace sasmlm

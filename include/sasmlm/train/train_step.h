@@ -1,4 +1,4 @@
-// One optimizer step, top to bottom: batch, forward, losses, backward, allreduce, clip, step, schedule.
+// One optimizer step, top to bottom: schedule, batch, forward, losses, backward, allreduce, clip, step.
 #pragma once
 
 #include <torch/torch.h>
