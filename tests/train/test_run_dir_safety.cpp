@@ -120,11 +120,19 @@ TEST(RunDirLock, TwoTrainersOnOneRunDirTheSecondExitsTwo) {
   const std::string cfg = write_config(dir.path(), 1000000, 50);
   const fs::path run = dir / "run";
   const pid_t first = spawn({"train", "--config", cfg}, dir / "first.err");
+  // The trainer takes the lock before it writes config.yaml: wait for its first step record, by which time the
+  // lock names it and the config is on disk (waiting for the lock alone raced with that write on a busy CI host).
+  const auto first_step_logged = [&] {
+    std::ifstream in(run / "metrics.jsonl");
+    std::string line;
+    return static_cast<bool>(std::getline(in, line)) && !line.empty() && line.back() == '}';
+  };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (lock_text(run).find("pid=" + std::to_string(first)) == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (!first_step_logged() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  ASSERT_TRUE(first_step_logged()) << "the first trainer logged no step in 120 s; its stderr: "
+                                   << read_file(dir / "first.err");
   ASSERT_NE(lock_text(run).find("pid=" + std::to_string(first)), std::string::npos) << lock_text(run);
   const std::string config_before = read_file(run / "config.yaml");
   const auto second = test::run_cli("train --config " + cfg + " --resume auto --set run.seed=8");
