@@ -4,6 +4,7 @@
 Usage:
   parse_corpus.py INPUT... --out corpus.conllu [--backend spacy|stanza] [--model en_core_web_sm | --lang en]
                   [--doc-per-file] [--recursive] [--batch-size 64] [--processes 1] [--max-docs N] [--validate]
+  parse_corpus.py INPUT... --out-dir DIR [--shard I --num-shards N] [same options, but no --max-docs]
 
   INPUT is a text file or a directory (its *.txt files, sorted by name; --recursive also looks in subdirectories).
   Documents are separated by blank lines (the line breaks inside one document count as spaces), or, with
@@ -15,6 +16,21 @@ Usage:
   --validate re-reads the output and checks every sentence (ids 1..n, heads in range, one root, no cycles).
 
   Then, e.g.:  sasmlm prepare --config my.yaml --set data.train='[corpus.conllu]'
+
+Cluster scale (--out-dir, one output per input file, restartable, shardable over a Slurm array):
+  The input files are listed in a fixed order: the INPUT arguments in the order given, a directory's files sorted by
+  path. --out-dir writes one CoNLL-U file per input file: DIR/REL with REL the file's path relative to its INPUT
+  directory (subdirectories mirrored; the file's own name for an INPUT that is a file), `.txt` replaced by `.conllu`
+  (other names get `.conllu` appended). Two inputs that would share an output name are an error. Each output is
+  written atomically (temporary file in its directory, fsync, rename), so an output under its final name is
+  finished: a rerun skips it (and says how many it skipped), and removes the temporary files a killed run left for
+  the files it parses. Ids are those of --out mode (they contain the input path), so they are unique across outputs.
+  Sharding: the file at position p (0-based, in the order above) belongs to shard p % N. `--shard I --num-shards N`
+  picks shard I (0 <= I < N); without them, inside a Slurm array job (--out-dir only) I and N come from
+  SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_STEP and SLURM_ARRAY_TASK_COUNT, e.g. --array=0-(N-1).
+  --out takes the shard flags too (the output then holds that shard's files); it ignores a Slurm array.
+  A shard with no files exits 0. Words/s go to stderr per output file and for the whole run. --processes workers
+  start anew for every file, so many tiny files parse slower than a few large ones (aim for megabytes each).
 
 Installing a parser (the script needs one of the two; both download models once):
   spaCy (default backend; fast on CPU, `--processes N` runs N worker processes):
@@ -30,12 +46,13 @@ spaCy's English labels are ClearNLP relations (nsubj, dobj, ...), not UD ones; i
 Whitespace tokens (spaCy's SPACE tokens) are dropped; a word whose head was one is attached to that token's head.
 
 Exit codes: 0 success; 2 bad input, missing package or model (one `error:` line on stderr says what to install);
-1 the written file failed --validate (a bug: please report it).
+1 the written file failed --validate (a bug: please report it; --out-dir keeps no such file).
 """
 from __future__ import annotations
 
 import argparse
 import collections
+import glob
 import os
 import re
 import shutil
@@ -307,8 +324,10 @@ def validate_conllu_file(path, max_errors: int = 20) -> Tuple[int, List[str]]:
 # Input and output
 # ---------------------------------------------------------------------------------------------------------------------
 
-def find_input_files(inputs: Sequence[str], recursive: bool = False) -> List[Path]:
-    files: List[Path] = []
+def expand_inputs(inputs: Sequence[str], recursive: bool = False) -> List[Tuple[Path, Path]]:
+    """The input files in reading order, each with its path relative to its INPUT (a directory, or the file's own
+    directory when the INPUT is a file)."""
+    files: List[Tuple[Path, Path]] = []
     for name in inputs:
         p = Path(name)
         if p.is_dir():
@@ -316,12 +335,78 @@ def find_input_files(inputs: Sequence[str], recursive: bool = False) -> List[Pat
             if not found:
                 raise UserError(f"{name}: directory has no *.txt files" + ("" if recursive else
                                                                               " (--recursive looks in subdirectories)"))
-            files.extend(found)
+            files.extend((f, f.relative_to(p)) for f in found)
         elif p.is_file():
-            files.append(p)
+            files.append((p, Path(p.name)))
         else:
             raise UserError(f"{name}: no such file or directory")
     return files
+
+
+def find_input_files(inputs: Sequence[str], recursive: bool = False) -> List[Path]:
+    return [f for f, _ in expand_inputs(inputs, recursive)]
+
+
+def shard_files(items: Sequence, shard: int, num_shards: int) -> list:
+    """Shard `shard` of `num_shards`: the items at positions p with p % num_shards == shard."""
+    return [item for p, item in enumerate(items) if p % num_shards == shard]
+
+
+def resolve_shard(shard: Optional[int], num_shards: Optional[int], env=os.environ,
+                  use_slurm: bool = True) -> Tuple[int, int, str]:
+    """(index, count, where it came from): the flags when given, else a Slurm array's task (when use_slurm),
+    else (0, 1)."""
+    if shard is not None or num_shards is not None:
+        if shard is None or num_shards is None:
+            raise UserError("--shard and --num-shards go together")
+        if num_shards < 1:
+            raise UserError(f"--num-shards must be at least 1, got {num_shards}")
+        if not 0 <= shard < num_shards:
+            raise UserError(f"--shard must be in 0..{num_shards - 1} (--num-shards {num_shards}), got {shard}")
+        return shard, num_shards, "--shard/--num-shards"
+    if not use_slurm or "SLURM_ARRAY_TASK_ID" not in env:
+        return 0, 1, ""
+    names = ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP")
+    shown = ", ".join(f"{n}={env[n]}" for n in names if n in env)
+    try:
+        task = int(env["SLURM_ARRAY_TASK_ID"])
+        count = int(env["SLURM_ARRAY_TASK_COUNT"])
+        low = int(env.get("SLURM_ARRAY_TASK_MIN", "0"))
+        step = int(env.get("SLURM_ARRAY_TASK_STEP", "1") or "1")
+    except (KeyError, ValueError):
+        raise UserError(f"cannot read the Slurm array task ({shown}); pass --shard I --num-shards N") from None
+    index, rest = divmod(task - low, max(step, 1))
+    if rest or not 0 <= index < count:
+        raise UserError(f"the Slurm array task ({shown}) is not one of {count} evenly spaced tasks; submit with "
+                        "--array=0-(N-1) or pass --shard I --num-shards N")
+    return index, count, "Slurm array"
+
+
+def output_name(rel: Path) -> Path:
+    return rel.with_suffix(".conllu") if rel.suffix == ".txt" else rel.with_name(rel.name + ".conllu")
+
+
+def plan_outputs(items: Sequence[Tuple[Path, Path]], out_dir: Path) -> List[Tuple[Path, Path]]:
+    """(input, output) for every input file (all shards, so that a clash is found by every shard alike)."""
+    plan: List[Tuple[Path, Path]] = []
+    by_out, by_source = {}, {}
+    for path, rel in items:
+        out = out_dir / output_name(rel)
+        for seen, key, what in ((by_out, str(out), f"write {out}"), (by_source, _source_name(path),
+                                                                     f"get the document ids {_source_name(path)}")):
+            if key in seen and seen[key].resolve() == path.resolve():
+                raise UserError(f"{path} is given twice (also through {seen[key]}); give each input file once")
+            if key in seen:
+                raise UserError(f"{seen[key]} and {path} would both {what}; pass their common parent directory "
+                                "(with --recursive), or parse them into separate --out-dir directories")
+            seen[key] = path
+        plan.append((path, out))
+    return plan
+
+
+def _temp_files(out: Path) -> List[Path]:
+    """Temporary files write_atomic makes for `out` (left behind only by a killed run)."""
+    return sorted(out.parent.glob(f".{glob.escape(out.name)}.*.tmp")) if out.parent.is_dir() else []
 
 
 def _source_name(path: Path) -> str:
@@ -361,9 +446,10 @@ def iter_documents(files: Sequence[Path], doc_per_file: bool = False,
             raise UserError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
-def write_atomic(path, chunks: Iterable[str]) -> None:
+def write_atomic(path, chunks: Iterable[str], check=None) -> None:
     """Writes the strings to a temporary file in the target's directory, then renames it over `path`. On any error
-    (or Ctrl-C) the temporary file is removed and an existing `path` is left untouched."""
+    (or Ctrl-C) the temporary file is removed and an existing `path` is left untouched. `check(temporary path)`, when
+    given, runs before the rename; an exception from it also leaves `path` untouched."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
@@ -376,6 +462,8 @@ def write_atomic(path, chunks: Iterable[str]) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it 0600; give it the permissions a plain open() would
+        if check is not None:
+            check(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -383,6 +471,14 @@ def write_atomic(path, chunks: Iterable[str]) -> None:
         except OSError:
             pass
         raise
+    try:  # make the rename itself durable (not possible on every file system)
+        dir_fd = os.open(str(path.parent), os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
 
 
 class Progress:
@@ -417,6 +513,12 @@ class Progress:
         rate = self.count / max(now - self.start, 1e-9)
         of = f"/{self.total}" if self.total else ""
         print(f"parse_corpus: {self.count}{of} docs, {rate:.1f} docs/s", file=sys.stderr, flush=True)
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -588,9 +690,16 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="parse_corpus.py", description=__doc__.split("\n\n")[0],
-                epilog="See the module docstring (head scripts/parse_corpus.py) for installing parser models.")
+                epilog="See the module docstring (head scripts/parse_corpus.py) for installing parser models "
+                       "and for --out-dir and sharding.")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="text files, or directories of *.txt files")
-    p.add_argument("--out", required=True, metavar="PATH", help="output CoNLL-U file (written atomically)")
+    dest = p.add_mutually_exclusive_group(required=True)
+    dest.add_argument("--out", metavar="PATH", help="output CoNLL-U file (written atomically)")
+    dest.add_argument("--out-dir", metavar="DIR", help="one CoNLL-U file per input file under DIR (each written "
+                                                       "atomically; finished ones are skipped on a rerun)")
+    p.add_argument("--shard", type=int, metavar="I", help="parse only shard I: the input files at positions p with "
+                                                          "p %% N == I (default: the Slurm array task with --out-dir)")
+    p.add_argument("--num-shards", type=int, metavar="N", help="number of shards (with --shard)")
     p.add_argument("--backend", choices=["spacy", "stanza"], default="spacy", help="parser (default: spacy)")
     p.add_argument("--model", default="en_core_web_sm", help="spaCy pipeline name or path (default: en_core_web_sm)")
     p.add_argument("--lang", default="en", help="Stanza language code (default: en)")
@@ -602,9 +711,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=int, default=1, metavar="N",
                    help="spaCy worker processes (nlp.pipe n_process; default: 1)")
     p.add_argument("--gpu", action="store_true", help="spaCy: run on the GPU if usable (Stanza uses one by default)")
-    p.add_argument("--max-docs", type=int, metavar="N", help="parse only the first N documents (for quick trials)")
+    p.add_argument("--max-docs", type=int, metavar="N", help="parse only the first N documents (for quick trials; "
+                                                             "not with --out-dir)")
     p.add_argument("--validate", action="store_true", help="re-read the output and check every sentence")
-    p.add_argument("--quiet", action="store_true", help="no progress output")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (and with --out-dir no line per file)")
     return p
 
 
@@ -617,6 +727,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_USER_ERROR
 
 
+def _load_backend(args, longest: int):
+    """Loads the parser; returns (function(documents, progress, stats) -> CoNLL-U blocks, parser name)."""
+    if args.backend == "spacy":
+        nlp = load_spacy(args.model, args.gpu)
+        if longest > nlp.max_length:
+            raise UserError(f"a document has {longest} characters, more than the pipeline's limit of "
+                            f"{nlp.max_length}; split it into paragraphs (blank lines) and drop --doc-per-file")
+        return (lambda documents, progress, stats: spacy_blocks(nlp, documents, args.batch_size, args.processes,
+                                                                progress, stats)), f"spaCy {args.model}"
+    stanza, nlp = load_stanza(args.lang, True if args.gpu else None)
+    return (lambda documents, progress, stats: stanza_blocks(stanza, nlp, documents, args.batch_size, progress,
+                                                             stats)), f"Stanza {args.lang}"
+
+
+def _rate(words: int, seconds: float) -> str:
+    return f"{words} words in {seconds:.1f} s, {words / max(seconds, 1e-9):.0f} words/s"
+
+
 def _run(args) -> int:
     for name in ("batch_size", "processes", "max_docs"):
         value = getattr(args, name)
@@ -625,11 +753,23 @@ def _run(args) -> int:
     if args.backend == "stanza" and args.processes != 1:
         print("parse_corpus: warning: --processes applies to spaCy only; Stanza runs in one process",
               file=sys.stderr)
+    if args.out_dir is not None:
+        return _run_out_dir(args)
     out = Path(args.out)
     if out.is_dir():
         raise UserError(f"--out {out} is a directory; give a file name")
+    # With --out every task of an array would write the same file, so only explicit flags shard.
+    index, count, _ = resolve_shard(args.shard, args.num_shards, use_slurm=False)
+    if args.shard is None and os.environ.get("SLURM_ARRAY_TASK_COUNT", "1") != "1":
+        print("parse_corpus: warning: this is a Slurm array task, but --out parses all inputs into one file; "
+              "use --out-dir (or --shard/--num-shards with a per-task --out) to split the work", file=sys.stderr)
 
     files = find_input_files(args.inputs, args.recursive)
+    if count > 1:
+        files = shard_files(files, index, count)
+        if not files:
+            print(f"parse_corpus: shard {index}/{count} has no input files; nothing to do", file=sys.stderr)
+            return EXIT_OK
     # Count the documents first (reading is fast next to parsing): a total for the progress bar, and bad
     # encodings or an empty input are reported before a model is loaded.
     total, longest = 0, 0
@@ -641,19 +781,9 @@ def _run(args) -> int:
 
     stats = Stats()
     documents = _limit(iter_documents(files, args.doc_per_file, args.encoding), args.max_docs)
-    if args.backend == "spacy":
-        nlp = load_spacy(args.model, args.gpu)
-        if longest > nlp.max_length:
-            raise UserError(f"a document has {longest} characters, more than the pipeline's limit of "
-                            f"{nlp.max_length}; split it into paragraphs (blank lines) and drop --doc-per-file")
-        progress = Progress(total, enabled=not args.quiet)
-        blocks = spacy_blocks(nlp, documents, args.batch_size, args.processes, progress, stats)
-        parser_name = f"spaCy {args.model}"
-    else:
-        stanza, nlp = load_stanza(args.lang, True if args.gpu else None)
-        progress = Progress(total, enabled=not args.quiet)
-        blocks = stanza_blocks(stanza, nlp, documents, args.batch_size, progress, stats)
-        parser_name = f"Stanza {args.lang}"
+    blocks_for, parser_name = _load_backend(args, longest)
+    progress = Progress(total, enabled=not args.quiet)
+    blocks = blocks_for(documents, progress, stats)
 
     started = time.monotonic()
     try:
@@ -671,6 +801,7 @@ def _run(args) -> int:
     print(f"wrote {out}: {stats.docs} documents, {stats.sentences} sentences, {stats.words} words "
           f"({parser_name}, {stats.docs / max(elapsed, 1e-9):.1f} docs/s"
           + (f", {stats.dropped} whitespace tokens dropped" if stats.dropped else "") + ")")
+    print(f"parse_corpus: {_rate(stats.words, elapsed)}", file=sys.stderr)
 
     if args.validate:
         sentences, errors = validate_conllu_file(out)
@@ -679,6 +810,104 @@ def _run(args) -> int:
                 print(f"error: {e}", file=sys.stderr)
             return EXIT_INVALID_OUTPUT
         print(f"validated {out}: {sentences} sentences, all valid")
+    return EXIT_OK
+
+
+class _NoSentences(Exception):
+    pass
+
+
+class _InvalidOutput(Exception):
+    pass
+
+
+def _run_out_dir(args) -> int:
+    if args.max_docs is not None:
+        raise UserError("--max-docs cannot be used with --out-dir (a truncated output would count as finished "
+                        "on a rerun); try it with --out")
+    out_dir = Path(args.out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out-dir {out_dir} is not a directory")
+    index, count, origin = resolve_shard(args.shard, args.num_shards)
+    plan = plan_outputs(expand_inputs(args.inputs, args.recursive), out_dir)
+    mine = shard_files(plan, index, count)
+    who = f"shard {index}/{count} (from {origin}): " if count > 1 else ""
+    stale = 0
+    for _, out in mine:
+        for tmp in _temp_files(out):
+            tmp.unlink()
+            stale += 1
+    todo = [(path, out) for path, out in mine if not out.exists()]
+    print(f"parse_corpus: {who}{len(mine)} of {len(plan)} input files; skipped {len(mine) - len(todo)} whose "
+          f"output exists (finished earlier), {len(todo)} to parse"
+          + (f"; removed {stale} temporary files of a killed run" if stale else ""), file=sys.stderr)
+    if not todo:
+        return EXIT_OK
+
+    counts, longest = [], 0
+    for path, _ in todo:
+        n = 0
+        for _, text in iter_documents([path], args.doc_per_file, args.encoding):
+            n += 1
+            longest = max(longest, len(text))
+        counts.append(n)
+    empty = [str(path) for (path, _), n in zip(todo, counts) if n == 0]
+    if empty:
+        print(f"parse_corpus: warning: {len(empty)} files have no text and get no output: {', '.join(empty[:3])}"
+              + (", ..." if len(empty) > 3 else ""), file=sys.stderr)
+    if not sum(counts):
+        return EXIT_OK
+
+    blocks_for, parser_name = _load_backend(args, longest)
+    progress = Progress(sum(counts), enabled=not args.quiet)
+    total = Stats()
+    written = 0
+    started = time.monotonic()
+    try:
+        for k, ((path, out), n) in enumerate(zip(todo, counts)):
+            if n == 0:
+                continue
+            stats = Stats()
+
+            def check(tmp: Path) -> None:
+                if stats.sentences == 0:
+                    raise _NoSentences()
+                if args.validate:
+                    errors = validate_conllu_file(tmp)[1]
+                    if errors:
+                        raise _InvalidOutput(errors)
+
+            file_started = time.monotonic()
+            try:
+                write_atomic(out, blocks_for(iter_documents([path], args.doc_per_file, args.encoding), progress,
+                                             stats), check=check)
+                written += 1
+            except _NoSentences:
+                progress.write(f"parse_corpus: warning: the parser found no sentences in {path}; no output")
+            except _InvalidOutput as e:
+                for line in e.args[0]:
+                    print(f"error: {out} (before renaming): {line}", file=sys.stderr)
+                return EXIT_INVALID_OUTPUT
+            for name in ("docs", "sentences", "words", "dropped", "skipped"):
+                setattr(total, name, getattr(total, name) + getattr(stats, name))
+            total.skip_reasons.extend(stats.skip_reasons[:5 - len(total.skip_reasons)])
+            if not args.quiet:
+                progress.write(f"parse_corpus: [{k + 1}/{len(todo)}] {out}: {stats.docs} documents, "
+                               f"{stats.sentences} sentences, " + _rate(stats.words, time.monotonic() - file_started))
+    finally:
+        progress.close()
+    elapsed = time.monotonic() - started
+
+    if total.skipped:
+        print(f"parse_corpus: warning: skipped {total.skipped} sentences the parser left without a valid tree; "
+              f"first: {total.skip_reasons[0]}", file=sys.stderr)
+    print(f"wrote {written} files to {out_dir}: {total.docs} documents, {total.sentences} sentences, {total.words} "
+          f"words ({parser_name}" + (f", {total.dropped} whitespace tokens dropped" if total.dropped else "")
+          + (", all validated" if args.validate else "") + ")")
+    print(f"parse_corpus: {who}{_rate(total.words, elapsed)} ({parser_name}"
+          + (f", {args.processes} process{'es' if args.processes > 1 else ''})" if args.backend == "spacy"
+             else ")"),
+          file=sys.stderr)
     return EXIT_OK
 
 

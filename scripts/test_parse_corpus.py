@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Tests for parse_corpus.py without a trained parser: spaCy Docs are built by hand (words, spaces, heads, labels),
 a toy "parser" component (chains each sentence's words) stands in for a trained pipeline in the end-to-end runs,
-and Stanza output is imitated with plain objects.
+and Stanza output is imitated with plain objects. The kill-and-restart test runs the script in a child process
+(with the toy parser) that SIGKILLs itself while writing its third output, then reruns it.
 
 Run with pytest (`pytest scripts/test_parse_corpus.py`) or directly (`python scripts/test_parse_corpus.py`):
 exit 0 when all pass, 1 on a failure, 77 when spaCy cannot be imported (`python -m pip install spacy`).
@@ -259,6 +260,18 @@ def test_write_atomic(tmp_path):
     assert out.read_text(encoding="utf-8") == "a\nb\n", "the old file must survive a failed write"
     assert sorted(p.name for p in out.parent.iterdir()) == ["out.conllu"], "the temporary file must be removed"
 
+    def reject(tmp):
+        assert tmp.read_text(encoding="utf-8") == "new\n" and tmp.name.startswith(".out.conllu.")
+        raise ValueError("invalid")
+
+    try:
+        pc.write_atomic(out, ["new\n"], check=reject)
+        raise AssertionError("write_atomic swallowed the check's error")
+    except ValueError:
+        pass
+    assert out.read_text(encoding="utf-8") == "a\nb\n", "a rejected file must not replace the old one"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.conllu"]
+
 
 def test_iter_documents(tmp_path):
     a = tmp_path / "a.txt"
@@ -428,6 +441,223 @@ def test_pipeline_without_parser_exits_2(tmp_path):
     assert code == 2, (code, err)
     assert_one_error_line(err, "does not produce dependency parses")
     assert not out.exists()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# --out-dir, sharding, kill and restart
+# ---------------------------------------------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def environ(**values):
+    """os.environ with the Slurm array variables removed and `values` set, restored afterwards."""
+    saved = dict(os.environ)
+    for name in [n for n in os.environ if n.startswith("SLURM_ARRAY_")]:
+        del os.environ[name]
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def four_inputs(tmp_path, docs_per_file=3):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in "abcd":
+        (corpus / f"{name}.txt").write_text(
+            "".join(f"File {name} doc {i}. Second sentence here.\n\n" for i in range(docs_per_file)), encoding="utf-8")
+    return corpus
+
+
+def newdoc_ids(path):
+    return [ln.split("=", 1)[1].strip() for ln in Path(path).read_text(encoding="utf-8").splitlines()
+            if ln.startswith("# newdoc id =")]
+
+
+def test_resolve_shard():
+    assert pc.resolve_shard(None, None, env={}) == (0, 1, "")
+    assert pc.resolve_shard(1, 4, env={"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"})[:2] == (1, 4)
+    slurm = {"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "4"}
+    assert pc.resolve_shard(None, None, env=slurm) == (3, 4, "Slurm array")
+    assert pc.resolve_shard(None, None, env=slurm, use_slurm=False) == (0, 1, "")
+    # --array=1-4 and --array=0-15:4 count from their first task.
+    assert pc.resolve_shard(None, None, env={**slurm, "SLURM_ARRAY_TASK_MIN": "1"})[:2] == (2, 4)
+    assert pc.resolve_shard(None, None, env={"SLURM_ARRAY_TASK_ID": "8", "SLURM_ARRAY_TASK_COUNT": "4",
+                                             "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_STEP": "4"})[:2] == (2, 4)
+    bad = [((0, None, {}), "go together"), ((None, 2, {}), "go together"), ((2, 2, {}), "must be in 0..1"),
+           ((0, 0, {}), "at least 1"), ((None, None, {"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_COUNT": "4"}),
+                                        "--array=0-(N-1)"),
+           ((None, None, {"SLURM_ARRAY_TASK_ID": "1"}), "cannot read the Slurm array task")]
+    for (shard, num, env), fragment in bad:
+        try:
+            pc.resolve_shard(shard, num, env=env)
+            raise AssertionError(f"no error for {shard} {num} {env}")
+        except pc.UserError as e:
+            assert fragment in str(e), (fragment, str(e))
+
+
+def test_sharding_disjoint_and_covering(tmp_path):
+    corpus = four_inputs(tmp_path, docs_per_file=1)
+    model = str(toy_pipeline(tmp_path))
+    files = pc.find_input_files([str(corpus)])
+    shards = [pc.shard_files(files, i, 2) for i in range(2)]
+    assert [[f.name for f in s] for s in shards] == [["a.txt", "c.txt"], ["b.txt", "d.txt"]]
+    out = tmp_path / "out"
+    with environ():  # shard 0 by flags
+        code, stdout, err = run_main([str(corpus), "--out-dir", str(out), "--shard", "0", "--num-shards", "2",
+                                      "--model", model, "--quiet"])
+    assert code == 0, (code, stdout, err)
+    assert sorted(p.name for p in out.iterdir()) == ["a.conllu", "c.conllu"], err
+    assert "shard 0/2 (from --shard/--num-shards): 2 of 4 input files" in err, err
+    with environ(SLURM_ARRAY_TASK_ID="1", SLURM_ARRAY_TASK_COUNT="2"):  # shard 1 from the Slurm array
+        code, stdout, err = run_main([str(corpus), "--out-dir", str(out), "--model", model, "--quiet"])
+    assert code == 0, (code, stdout, err)
+    assert "shard 1/2 (from Slurm array)" in err and "skipped 0 whose output exists" in err, err
+    assert sorted(p.name for p in out.iterdir()) == ["a.conllu", "b.conllu", "c.conllu", "d.conllu"]
+    ids = [i for name in "abcd" for i in newdoc_ids(out / f"{name}.conllu")]
+    assert ids == [f"{corpus / name}.txt:1" for name in "abcd"], ids
+
+    # --out ignores the Slurm array (with a warning) unless the flags say otherwise.
+    whole, part = tmp_path / "whole.conllu", tmp_path / "part.conllu"
+    with environ(SLURM_ARRAY_TASK_ID="1", SLURM_ARRAY_TASK_COUNT="2"):
+        code, _, err = run_main([str(corpus), "--out", str(whole), "--model", model, "--quiet"])
+        assert code == 0 and "use --out-dir" in err, err
+        code, _, err = run_main([str(corpus), "--out", str(part), "--shard", "1", "--num-shards", "2",
+                                 "--model", model, "--quiet"])
+        assert code == 0, err
+    assert len(newdoc_ids(whole)) == 4 and newdoc_ids(part) == [f"{corpus / n}.txt:1" for n in "bd"]
+
+    # More shards than files: the empty shards have nothing to do.
+    code, _, err = run_main([str(corpus), "--out-dir", str(tmp_path / "o6"), "--shard", "5", "--num-shards", "6",
+                             "--model", model, "--quiet"])
+    assert code == 0 and "0 of 4 input files" in err and not (tmp_path / "o6").exists(), err
+
+
+def test_out_dir_one_file_per_input(tmp_path):
+    corpus = four_inputs(tmp_path)
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "e.txt").write_text("Nested one.\n", encoding="utf-8")
+    (corpus / "empty.txt").write_text("\n", encoding="utf-8")
+    extra = tmp_path / "notes.text"
+    extra.write_text("Not a txt name.\n", encoding="utf-8")
+    model = str(toy_pipeline(tmp_path))
+    out = tmp_path / "out"
+    with environ():
+        code, stdout, err = run_main([str(corpus), str(extra), "--out-dir", str(out), "--recursive", "--model", model,
+                                      "--validate", "--batch-size", "2"])
+    assert code == 0, (code, stdout, err)
+    got = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert got == ["a.conllu", "b.conllu", "c.conllu", "d.conllu", "notes.text.conllu", "sub/e.conllu"], got
+    assert "1 files have no text and get no output" in err, err
+    assert "wrote 6 files to" in stdout and "all validated" in stdout, stdout
+    assert err.count(" words/s") == 7 and "[1/7]" in err, err  # a line per output and the total
+    # The outputs are --out's output cut at file boundaries.
+    whole = tmp_path / "whole.conllu"
+    code, _, err = run_main([str(corpus), str(extra), "--out", str(whole), "--recursive", "--model", model, "--quiet"])
+    assert code == 0, err
+    order = ["a", "b", "c", "d", "sub/e", "notes.text"]
+    assert "".join((out / f"{n}.conllu").read_text(encoding="utf-8") for n in order) == \
+        whole.read_text(encoding="utf-8")
+
+
+def test_out_dir_bad_combinations_exit_2(tmp_path):
+    corpus = four_inputs(tmp_path, docs_per_file=1)
+    out = tmp_path / "out"
+    cases = [
+        (["--out", str(tmp_path / "x.conllu"), "--out-dir", str(out)], "not allowed with argument"),
+        ([], "one of the arguments --out --out-dir is required"),
+        (["--out-dir", str(out), "--shard", "1"], "--shard and --num-shards go together"),
+        (["--out-dir", str(out), "--shard", "2", "--num-shards", "2"], "--shard must be in 0..1"),
+        (["--out-dir", str(out), "--max-docs", "1"], "--max-docs cannot be used with --out-dir"),
+        (["--out-dir", str(corpus / "a.txt")], "is not a directory"),
+        ([str(corpus / "a.txt"), "--out-dir", str(out)], "is given twice"),  # a.txt is in corpus/ too
+    ]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("Same relative name.\n", encoding="utf-8")
+    cases.append(([str(other), "--out-dir", str(out)], "would both write"))
+    for extra, fragment in cases:
+        with environ():
+            code, _, err = run_main([str(corpus)] + extra + ["--model", "sasmlm_no_such_model_xyz"])
+        assert code == 2, (extra, code, err)
+        assert_one_error_line(err, fragment)
+    assert not out.exists()
+
+
+# Runs parse_corpus.main in a child process with the toy parser registered. TEST_KILL_AFTER_FILES=K makes it SIGKILL
+# itself while it writes output K+1 (after K outputs are complete): the test's stand-in for a preempted job.
+KILL_WRAPPER = r"""
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+import test_parse_corpus  # noqa: F401 (registers the toy parser component)
+import parse_corpus as pc
+
+kill_after = int(os.environ.get("TEST_KILL_AFTER_FILES", "0"))
+if kill_after:
+    real_write, finished = pc.write_atomic, []
+
+    def write_atomic(path, chunks, check=None):
+        if len(finished) < kill_after:
+            real_write(path, chunks, check)
+            finished.append(path)
+            return
+        def die_after_first_chunk():
+            for chunk in chunks:
+                yield chunk
+                os.kill(os.getpid(), signal.SIGKILL)
+        real_write(path, die_after_first_chunk(), check)
+
+    pc.write_atomic = write_atomic
+sys.exit(pc.main(sys.argv[2:]))
+"""
+
+
+def run_child(args, kill_after=0):
+    import subprocess
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_ARRAY_")}
+    if kill_after:
+        env["TEST_KILL_AFTER_FILES"] = str(kill_after)
+    return subprocess.run([sys.executable, "-c", KILL_WRAPPER, str(Path(__file__).resolve().parent)] + args,
+                          env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_kill_after_second_of_four_and_restart(tmp_path):
+    """Acceptance: parse_corpus.py over 4 input shards killed after the second and restarted: 4 outputs, none
+    duplicated or partial."""
+    import signal
+    corpus = four_inputs(tmp_path, docs_per_file=3)
+    out = tmp_path / "out"
+    args = [str(corpus), "--out-dir", str(out), "--model", str(toy_pipeline(tmp_path)), "--validate", "--quiet",
+            "--batch-size", "1"]
+    first = run_child(args + ["--processes", "1"], kill_after=2)
+    assert first.returncode == -signal.SIGKILL, (first.returncode, first.stdout, first.stderr)
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.conllu", "b.conllu"]
+    temps = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert len(temps) == 1 and temps[0].startswith(".c.conllu.") and temps[0].endswith(".tmp"), temps
+    before = {n: ((out / n).stat().st_ino, (out / n).stat().st_mtime_ns) for n in ("a.conllu", "b.conllu")}
+
+    second = run_child(args + ["--processes", "2"])
+    assert second.returncode == 0, (second.returncode, second.stdout, second.stderr)
+    assert "skipped 2 whose output exists (finished earlier), 2 to parse" in second.stderr, second.stderr
+    assert "removed 1 temporary files of a killed run" in second.stderr, second.stderr
+    assert "wrote 2 files to" in second.stdout and " words/s" in second.stderr, (second.stdout, second.stderr)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["a.conllu", "b.conllu", "c.conllu", "d.conllu"], names  # no temporary files either
+    for n, stamp in before.items():
+        assert ((out / n).stat().st_ino, (out / n).stat().st_mtime_ns) == stamp, f"{n} was rewritten"
+    all_ids = []
+    for name in "abcd":
+        path = out / f"{name}.conllu"
+        sentences, errors = pc.validate_conllu_file(path)
+        assert (sentences, errors) == (6, []), (name, sentences, errors)
+        assert newdoc_ids(path) == [f"{corpus / name}.txt:{i}" for i in (1, 2, 3)], newdoc_ids(path)
+        all_ids += [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.startswith("# sent_id")]
+    assert len(all_ids) == 24 == len(set(all_ids)), "sent_ids must be unique across the outputs"
+
+    third = run_child(args)
+    assert third.returncode == 0 and "skipped 4 whose output exists" in third.stderr, third.stderr
+    assert "0 to parse" in third.stderr and sorted(p.name for p in out.iterdir()) == names
 
 
 def _run_all() -> int:
