@@ -22,8 +22,10 @@ SASMLM=build/release/sasmlm
 STEPS="${SASMLM_DEMO_STEPS:-1500}"
 SEED="${SASMLM_DEMO_SEED:-1}"
 read -r -a CONDITIONS <<< "${SASMLM_DEMO_CONDITIONS:-baseline suppress suppress_early}"
+# The baseline is the recipe's base.yaml; every other condition has its own file beside it.
+config_of() { if [ "$1" = baseline ]; then echo configs/synth_onset/base.yaml; else echo "configs/synth_onset/$1.yaml"; fi; }
 for cond in "${CONDITIONS[@]}"; do
-  if [ ! -f "configs/synth_onset/$cond.yaml" ] && [ "$cond" != baseline ]; then
+  if [ ! -f "$(config_of "$cond")" ]; then
     echo "demo.sh: unknown condition '$cond' (expected any of: baseline suppress promote suppress_early)" >&2
     exit 2
   fi
@@ -40,20 +42,16 @@ threads=$(( cores / ${#CONDITIONS[@]} ))
 [ "$threads" -ge 1 ] || threads=1
 train_start=$SECONDS
 pids=()
-dirs=()
+mkdir -p runs/demo
 for cond in "${CONDITIONS[@]}"; do
-  config="configs/synth_onset/$cond.yaml"
-  [ "$cond" != baseline ] || config=configs/synth_onset/base.yaml
   dir="runs/demo/$cond"
   rm -rf "$dir"
-  mkdir -p "$dir"
   echo "== training $cond ($STEPS steps, $threads thread(s), log: $dir.log)"
   # decay_horizon stays the recipe's 3000, so a shorter demo follows the full recipe's learning rate step for step.
-  $SASMLM train --config "$config" --log-level warn --set run.dir="$dir" --set run.seed="$SEED" \
+  $SASMLM train --config "$(config_of "$cond")" --log-level warn --set run.dir="$dir" --set run.seed="$SEED" \
     --set trainer.max_steps="$STEPS" --set trainer.decay_horizon=3000 --set trainer.threads="$threads" \
     > "$dir.log" 2>&1 &
   pids+=($!)
-  dirs+=("$cond=$dir")
 done
 failed=0
 for i in "${!pids[@]}"; do
@@ -66,9 +64,10 @@ done
 [ "$failed" = 0 ] || exit 1
 train_s=$((SECONDS - train_start))
 
-"$SASMLM_PYTHON" scripts/compare_runs.py "${dirs[@]}"
+named=()
 run_dirs=()
-for cond in "${CONDITIONS[@]}"; do run_dirs+=("runs/demo/$cond"); done
+for cond in "${CONDITIONS[@]}"; do named+=("$cond=runs/demo/$cond"); run_dirs+=("runs/demo/$cond"); done
+"$SASMLM_PYTHON" scripts/compare_runs.py "${named[@]}"
 "$SASMLM_PYTHON" scripts/plot_dynamics.py "${run_dirs[@]}" --out runs/demo/synth_onset.png
 echo "demo stages: setup ${setup_s} s, build ${build_s} s, training ${train_s} s" \
      "(${#CONDITIONS[@]} conditions x $STEPS steps on $cores cores); figure: runs/demo/synth_onset.png"

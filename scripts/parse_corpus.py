@@ -605,6 +605,15 @@ class Stats:
         if len(self.skip_reasons) < 5:
             self.skip_reasons.append(reason)
 
+    def add(self, other: "Stats") -> None:
+        """Adds another file's counts (the run's totals over --out-dir files)."""
+        self.docs += other.docs
+        self.sentences += other.sentences
+        self.words += other.words
+        self.dropped += other.dropped
+        self.skipped += other.skipped
+        self.skip_reasons.extend(other.skip_reasons[:5 - len(self.skip_reasons)])
+
 
 def _doc_blocks(doc_id: str, sentences, convert, stats: Stats, count_dropped=None) -> Iterator[str]:
     k = 0
@@ -888,9 +897,7 @@ def _run_out_dir(args) -> int:
                 for line in e.args[0]:
                     print(f"error: {out} (before renaming): {line}", file=sys.stderr)
                 return EXIT_INVALID_OUTPUT
-            for name in ("docs", "sentences", "words", "dropped", "skipped"):
-                setattr(total, name, getattr(total, name) + getattr(stats, name))
-            total.skip_reasons.extend(stats.skip_reasons[:5 - len(total.skip_reasons)])
+            total.add(stats)
             if not args.quiet:
                 progress.write(f"parse_corpus: [{k + 1}/{len(todo)}] {out}: {stats.docs} documents, "
                                f"{stats.sentences} sentences, " + _rate(stats.words, time.monotonic() - file_started))
