@@ -37,7 +37,8 @@ function(sasmlm_add_fuzzer name)
   set(SASMLM_FUZZ_TARGETS ${SASMLM_FUZZ_TARGETS} PARENT_SCOPE)
 endfunction()
 
-sasmlm_add_fuzzer(conllu SOURCES ${PROJECT_SOURCE_DIR}/src/data/conllu.cpp)
+sasmlm_add_fuzzer(conllu SOURCES ${PROJECT_SOURCE_DIR}/src/data/conllu.cpp
+                  ${PROJECT_SOURCE_DIR}/src/data/input_file.cpp LIBS ZLIB::ZLIB)
 sasmlm_add_fuzzer(shard SOURCES ${PROJECT_SOURCE_DIR}/src/data/shard.cpp)
 sasmlm_add_fuzzer(manifest SOURCES ${PROJECT_SOURCE_DIR}/src/data/manifest.cpp)
 sasmlm_add_fuzzer(config SOURCES ${SASMLM_FUZZ_CONFIG_SOURCES} LIBS yaml-cpp)

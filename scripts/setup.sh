@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything sasmlm needs on a fresh Debian 12 machine, idempotently; seconds when all is present.
-#   Debian packages: cmake ninja g++ ccache pkg-config yaml-cpp spdlog/fmt sentencepiece googletest, clang-14 (fuzzing)
+#   Debian packages: cmake ninja g++ ccache pkg-config yaml-cpp spdlog/fmt sentencepiece googletest zlib, clang-14 (fuzzing)
 #   LibTorch:        the pinned `torch` wheel from PyPI, in a virtualenv under $SASMLM_CACHE (outside the checkout,
 #                    so fresh clones such as CI's reuse it)
 # Usage: source <(scripts/setup.sh --env)   or   scripts/setup.sh   (prints the environment it resolved)
@@ -11,6 +11,7 @@ SASMLM_CACHE="${SASMLM_CACHE:-$HOME/.cache/sasmlm}"
 VENV="$SASMLM_CACHE/venv"
 APT_PACKAGES=(cmake ninja-build g++ ccache pkg-config python3-venv libyaml-cpp-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
               libsentencepiece-dev libgtest-dev libgloo-dev   # libgloo-dev: headers for c10d's Gloo backend
+              zlib1g-dev                                      # .gz corpora in data.train / data.dev
               clang-14 libclang-rt-14-dev)                    # clang + libFuzzer: the fuzz preset (scripts/fuzz.sh)
 
 log() { echo "[setup] $*" >&2; }

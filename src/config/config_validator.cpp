@@ -126,6 +126,8 @@ void check_data(const Checker& c, const DataConfig& d, const ModelConfig& m) {
   c.positive("data.prefetch", d.prefetch);
   c.at_most("data.prefetch", d.prefetch, kMaxPrefetch);
   c.positive("data.shard_sequences", d.shard_sequences);
+  c.non_negative("data.prepare_threads", d.prepare_threads);
+  c.at_most("data.prepare_threads", d.prepare_threads, kMaxPrepareThreads, "0 uses every CPU this process may use");
 }
 
 void check_tokenizer(const Checker& c, const TokenizerConfig& t) {

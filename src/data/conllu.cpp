@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "sasmlm/core/error.h"
-#include "sasmlm/core/file_util.h"
 
 namespace sasmlm {
 namespace {
@@ -94,18 +93,8 @@ bool comment_value(const std::string& line, const char* key, std::string& value)
 
 }  // namespace
 
-namespace {
-// Checked before the stream opens it: opening a FIFO would wait for a writer, /dev/zero would never end.
-const std::string& regular_file(const std::string& path) {
-  require_regular_file(path, "CoNLL-U file");
-  return path;
-}
-}  // namespace
-
 ConlluReader::ConlluReader(const std::string& path, ConlluReaderOptions options)
-    : path_(path), options_(options), in_(regular_file(path), std::ios::binary), buffer_(kReadBlock) {
-  if (!in_) throw UserError("cannot open CoNLL-U file " + path + " (hint: check data.train / data.dev paths)");
-}
+    : path_(path), options_(options), in_(path, "CoNLL-U file"), buffer_(kReadBlock) {}
 
 ConlluReader::~ConlluReader() = default;
 
@@ -115,11 +104,9 @@ bool ConlluReader::read_line(std::string& line) {
   while (true) {
     if (buffer_pos_ == buffer_end_) {
       if (at_eof_) break;
-      in_.read(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
-      buffer_end_ = static_cast<size_t>(in_.gcount());
+      buffer_end_ = in_.read(buffer_.data(), buffer_.size());
       buffer_pos_ = 0;
       if (buffer_end_ == 0) {
-        if (in_.bad()) throw UserError("cannot read " + path_ + ": I/O error");
         at_eof_ = true;
         break;
       }

@@ -13,12 +13,15 @@
 #include <memory>
 
 #include "sasmlm/core/checksum.h"
+#include "sasmlm/core/cpu_threads.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/data/alignment.h"
 #include "sasmlm/data/conllu.h"
+#include "sasmlm/data/input_paths.h"
 #include "sasmlm/data/packer.h"
+#include "sasmlm/data/parallel_aligner.h"
 #include "sasmlm/data/relation_vocab.h"
 #include "sasmlm/data/shard.h"
 #include "sasmlm/data/text_corpus.h"
@@ -30,6 +33,9 @@ namespace {
 
 constexpr const char* kStagingPrefix = ".staging-";
 constexpr const char* kLockFile = ".prepare.lock";
+// Sentences per batch handed to an aligning thread: large enough that the hand-over costs nothing, small enough
+// that the batches in flight (a few per thread) stay a few MB.
+constexpr size_t kAlignBatchSentences = 2048;
 
 // Exclusive flock on dir/.prepare.lock: processes preparing the same directory (say, the ranks of one node) take
 // turns, and the later ones find a finished manifest to reuse. Best effort: a read-only directory is not locked.
@@ -70,23 +76,23 @@ bool is_our_output(const std::string& name) {
   return false;
 }
 
-// Size and CRC-32 of each configured CoNLL-U file; `key` is data.train or data.dev for messages.
-std::vector<FileEntry> describe_sources(const std::vector<std::string>& paths, const std::string& key) {
+// Size and CRC-32 of each input file (after expand_input_paths), named in messages by the entry it came from.
+std::vector<FileEntry> describe_sources(const std::vector<InputPath>& inputs) {
   std::vector<FileEntry> out;
-  for (size_t i = 0; i < paths.size(); ++i) {
-    const std::string where = key + "[" + std::to_string(i) + "]";
+  for (const auto& input : inputs) {
+    const std::string& path = input.path;
     std::error_code ec;
-    if (fs::is_directory(paths[i], ec)) {
-      throw UserError(where + ": " + paths[i] + " is a directory, expected a CoNLL-U or plain-text (.txt) file");
+    if (fs::is_directory(path, ec)) {
+      throw UserError(input.origin + ": " + path + " is a directory, expected a CoNLL-U or plain-text (.txt) file");
     }
-    if (!fs::is_regular_file(paths[i], ec)) {
-      throw UserError(where + ": " + (is_text_corpus(paths[i]) ? "plain-text" : "CoNLL-U") +
-                      " file not found: " + paths[i]);
+    if (!fs::is_regular_file(path, ec)) {
+      throw UserError(input.origin + ": " + (is_text_corpus(path) ? "plain-text" : "CoNLL-U") +
+                      " file not found: " + path);
     }
     FileEntry f;
-    f.path = paths[i];
-    f.bytes = fs::file_size(paths[i], ec);
-    f.crc = crc32_file(paths[i]);
+    f.path = path;
+    f.bytes = fs::file_size(path, ec);
+    f.crc = crc32_file(path);  // of the file as stored (compressed for .gz): any change shows
     out.push_back(f);
   }
   return out;
@@ -180,14 +186,24 @@ class TrainWords {
 };
 
 struct SplitJob {
-  std::string name;  // train | dev
-  std::string key;   // data.train | data.dev
-  std::vector<std::string> paths;
+  std::string name;                // train | dev
+  std::string key;                 // data.train | data.dev
+  std::vector<InputPath> inputs;   // the key's entries expanded
+  std::vector<std::string> paths;  // the files of `inputs`, in reading order
 };
 
-// Reads, aligns, packs and shards one split into `staging`.
+// The splits to prepare, their config entries expanded into files (input_paths.h).
+std::vector<SplitJob> split_jobs(const DataConfig& data) {
+  std::vector<SplitJob> jobs{{"train", "data.train", expand_input_paths(data.train, "data.train"), {}}};
+  if (!data.dev.empty()) jobs.push_back({"dev", "data.dev", expand_input_paths(data.dev, "data.dev"), {}});
+  for (auto& job : jobs) job.paths = input_path_list(job.inputs);
+  return jobs;
+}
+
+// Reads, aligns, packs and shards one split into `staging`. The files are read and the packer fed in order on this
+// thread; aligning (tokenizing) runs on `threads` threads in between, so the output does not depend on `threads`.
 ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const Tokenizer& tokenizer,
-                           RelationVocab& relations, const fs::path& staging) {
+                           RelationVocab& relations, const fs::path& staging, int64_t threads) {
   ManifestSplit out;
   SplitSummary& c = out.counts;
   std::unique_ptr<ShardWriter> writer;
@@ -211,9 +227,29 @@ ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const To
     writer->add(s);
     if (writer->num_sequences() >= data.shard_sequences) close_shard();
   });
-  const ArcPieces arc_pieces = parse_arc_pieces(data.arc_pieces);
+  ParallelAligner aligner(tokenizer, parse_arc_pieces(data.arc_pieces), threads, 2 * threads + 2);
+  std::vector<int32_t> relation_map;
+  auto consume = [&](AlignBatch& done) {
+    relation_map.clear();
+    for (size_t i = 0; i < done.aligned.size(); ++i) {
+      relation_ids_in_order(done.relations, relations, relation_map, done.aligned[i]);
+      packer.add(done.aligned[i], done.new_document[i] != 0, done.parsed[i] != 0);
+    }
+  };
+  auto batch = std::make_unique<AlignBatch>();
+  auto submit = [&]() {
+    if (batch->sentences.empty()) return;
+    if (aligner.full()) consume(*aligner.next());
+    aligner.submit(std::move(batch));
+    batch = std::make_unique<AlignBatch>();
+  };
+  auto add = [&](ConlluSentence& sentence, bool parsed) {
+    batch->new_document.push_back(sentence.new_document);
+    batch->parsed.push_back(parsed);
+    batch->sentences.push_back(std::move(sentence));  // the reader refills every field
+    if (batch->sentences.size() >= kAlignBatchSentences) submit();
+  };
   ConlluSentence sentence;
-  AlignedSentence aligned;
   for (const auto& path : job.paths) {
     if (is_text_corpus(path)) {  // no arcs: the MLM loss only
       TextCorpusReader text(path);
@@ -221,8 +257,7 @@ ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const To
         ++c.sentences;
         ++c.text_sentences;
         c.words += static_cast<int64_t>(sentence.words.size());
-        align_sentence(sentence, tokenizer, arc_pieces, relations, aligned);
-        packer.add(aligned, sentence.new_document, /*parsed=*/false);
+        add(sentence, /*parsed=*/false);
       }
       continue;
     }
@@ -231,14 +266,15 @@ ManifestSplit encode_split(const SplitJob& job, const DataConfig& data, const To
       ++c.sentences;
       c.words += static_cast<int64_t>(sentence.words.size());
       c.arcs += static_cast<int64_t>(sentence.words.size()) - 1;
-      align_sentence(sentence, tokenizer, arc_pieces, relations, aligned);
-      packer.add(aligned, sentence.new_document);
+      add(sentence, /*parsed=*/true);
     }
     c.skipped_sentences += reader.sentences_skipped();
     for (const auto& reason : reader.skip_reasons()) {
       if (static_cast<int>(c.skip_reasons.size()) < ConlluReader::kMaxReasons) c.skip_reasons.push_back(reason);
     }
   }
+  submit();
+  while (aligner.pending() > 0) consume(*aligner.next());
   packer.finish();
   if (writer) close_shard();
   const PackerStats& p = packer.stats();
@@ -307,8 +343,8 @@ void publish(const fs::path& staging, const fs::path& dir, const Manifest& manif
 bool prepared_data_matches(const DataConfig& data, const TokenizerConfig& tokenizer, const std::string& prepared_dir) {
   try {
     const Manifest m = read_manifest(prepared_dir);
-    std::map<std::string, std::vector<FileEntry>> sources{{"train", describe_sources(data.train, "data.train")}};
-    if (!data.dev.empty()) sources["dev"] = describe_sources(data.dev, "data.dev");
+    std::map<std::string, std::vector<FileEntry>> sources;
+    for (const auto& job : split_jobs(data)) sources[job.name] = describe_sources(job.inputs);
     return mismatch(m, sources, prepare_settings(data, tokenizer), prepared_dir).empty();
   } catch (const UserError&) {
     return false;
@@ -323,7 +359,8 @@ PrepareSummary prepare_data(const DataConfig& data, const TokenizerConfig& token
   // Validate every setting before any work.
   if (prepared_dir.empty()) throw UserError("data.prepared_dir: empty (expected a directory path)");
   if (data.train.empty()) {
-    throw UserError("data.train: no files given (expected a list of CoNLL-U or plain-text .txt paths)");
+    throw UserError("data.train: no files given (expected a list of CoNLL-U or plain-text .txt files, directories "
+                    "or glob patterns)");
   }
   if (data.shard_sequences <= 0) {
     throw UserError("data.shard_sequences: expected a positive count, found " + std::to_string(data.shard_sequences));
@@ -335,10 +372,13 @@ PrepareSummary prepare_data(const DataConfig& data, const TokenizerConfig& token
     throw UserError("tokenizer.path: " + tokenizer_config.path + " not found (expected a vocab.txt, a tokenizer.json "
                     "or a SentencePiece .model; \"\" trains a SentencePiece model on data.train)");
   }
-  std::vector<SplitJob> jobs{{"train", "data.train", data.train}};
-  if (!data.dev.empty()) jobs.push_back({"dev", "data.dev", data.dev});
+  if (data.prepare_threads < 0) {
+    throw UserError("data.prepare_threads: expected 0 (all CPUs) or a positive count, found " +
+                    std::to_string(data.prepare_threads));
+  }
+  const std::vector<SplitJob> jobs = split_jobs(data);
   std::map<std::string, std::vector<FileEntry>> sources;
-  for (const auto& job : jobs) sources[job.name] = describe_sources(job.paths, job.key);
+  for (const auto& job : jobs) sources[job.name] = describe_sources(job.inputs);
   const nlohmann::json settings = prepare_settings(data, tokenizer_config);
 
   const fs::path dir(prepared_dir);
@@ -371,7 +411,7 @@ PrepareSummary prepare_data(const DataConfig& data, const TokenizerConfig& token
   if (!tokenizer_config.path.empty()) {
     tokenizer = Tokenizer::from_path(tokenizer_config.path, tokenizer_config.lowercase);
   } else {
-    TrainWords words(data.train, data.skip_invalid);
+    TrainWords words(jobs.front().paths, data.skip_invalid);
     tokenizer = Tokenizer::train(std::ref(words), tokenizer_config);
   }
   tokenizer.save((staging.path() / kTokenizerFile).string());
@@ -387,8 +427,11 @@ PrepareSummary prepare_data(const DataConfig& data, const TokenizerConfig& token
   manifest.settings = settings;
   manifest.max_seq_len = data.max_seq_len;
   RelationVocab relations;
+  // Not part of the settings: the output is the same for every thread count.
+  const int64_t threads = data.prepare_threads > 0 ? data.prepare_threads : available_cpus();
+  log_info("prepare: encoding on ", threads, " thread(s) (data.prepare_threads)");
   for (const auto& job : jobs) {
-    ManifestSplit split = encode_split(job, data, tokenizer, relations, staging.path());
+    ManifestSplit split = encode_split(job, data, tokenizer, relations, staging.path(), threads);
     split.sources = sources[job.name];
     log_split(job.name, split.counts);
     manifest.splits[job.name] = std::move(split);
@@ -399,7 +442,8 @@ PrepareSummary prepare_data(const DataConfig& data, const TokenizerConfig& token
   PrepareSummary s = summary_of(manifest, prepared_dir);
   s.seconds = elapsed();
   log_info("prepare: wrote ", prepared_dir, " in ", fixed(s.seconds, 2), " s (",
-           fixed(double(s.train.sentences + s.dev.sentences) / std::max(s.seconds, 1e-9), 0), " sentences/s)");
+           fixed(double(s.train.sentences + s.dev.sentences) / std::max(s.seconds, 1e-9), 0), " sentences/s, ",
+           fixed(double(s.train.words + s.dev.words) / std::max(s.seconds, 1e-9), 0), " words/s)");
   return s;
 }
 

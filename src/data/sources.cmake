@@ -1,5 +1,7 @@
 sasmlm_add_module(data
   SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/input_file.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/input_paths.cpp
     ${CMAKE_CURRENT_LIST_DIR}/conllu.cpp
     ${CMAKE_CURRENT_LIST_DIR}/conllu_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer.cpp
@@ -11,6 +13,7 @@ sasmlm_add_module(data
     ${CMAKE_CURRENT_LIST_DIR}/text_corpus.cpp
     ${CMAKE_CURRENT_LIST_DIR}/relation_vocab.cpp
     ${CMAKE_CURRENT_LIST_DIR}/alignment.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/parallel_aligner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/shard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/packer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/manifest.cpp
@@ -29,3 +32,5 @@ sasmlm_add_module(data
     ${CMAKE_CURRENT_LIST_DIR}/loader.cpp
   DEPS core config
 )
+# .gz corpora are read through zlib (input_file.cpp).
+target_link_libraries(sasmlm_lib_data PUBLIC ZLIB::ZLIB)

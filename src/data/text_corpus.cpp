@@ -1,21 +1,19 @@
 #include "sasmlm/data/text_corpus.h"
 
-#include "sasmlm/core/error.h"
 #include "sasmlm/data/text_words.h"
 
 namespace sasmlm {
 
 bool is_text_corpus(const std::string& path) {
+  const std::string name = without_gzip_suffix(path);
   const std::string suffix = ".txt";
-  return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-TextCorpusReader::TextCorpusReader(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-  if (!in_) throw UserError(path + ": cannot open the plain-text corpus");
-}
+TextCorpusReader::TextCorpusReader(const std::string& path) : path_(path), in_(path, "plain-text corpus") {}
 
 bool TextCorpusReader::next(ConlluSentence& sentence) {
-  while (std::getline(in_, line_)) {
+  while (in_.read_line(line_)) {
     ++line_number_;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
     if (line_.find_first_not_of(" \t\f\v") == std::string::npos) {
@@ -38,7 +36,6 @@ bool TextCorpusReader::next(ConlluSentence& sentence) {
     new_document_ = false;
     if (!sentence.words.empty()) return true;
   }
-  if (in_.bad()) throw UserError(path_ + ": read error at line " + std::to_string(line_number_ + 1));
   return false;
 }
 

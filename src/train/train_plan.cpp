@@ -7,6 +7,7 @@
 
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/data/input_paths.h"
 #include "sasmlm/data/prepared_data.h"
 #include "sasmlm/data/prepared_source.h"
 #include "sasmlm/data/tokenizer.h"
@@ -65,11 +66,12 @@ std::string describe_train_plan(const Config& c, int64_t world_size) {
       << ": resolved and validated; nothing is trained or written\n";
 
   // Inputs.
+  // Directories and patterns expand as prepare expands them (input_paths.h).
   uintmax_t input_bytes = 0;
-  for (size_t i = 0; i < c.data.train.size(); ++i) {
-    input_bytes += require_file(cat("data.train[", i, "]"), c.data.train[i]);
-  }
-  for (size_t i = 0; i < c.data.dev.size(); ++i) require_file(cat("data.dev[", i, "]"), c.data.dev[i]);
+  const std::vector<InputPath> train_files = expand_input_paths(c.data.train, "data.train");
+  const std::vector<InputPath> dev_files = expand_input_paths(c.data.dev, "data.dev");
+  for (const auto& f : train_files) input_bytes += require_file(f.origin, f.path);
+  for (const auto& f : dev_files) require_file(f.origin, f.path);
   if (!c.eval.uas.empty()) require_file("eval.uas", c.eval.uas);
   if (!c.tokenizer.path.empty()) require_file("tokenizer.path", c.tokenizer.path);
   if (!c.eval.blimp.empty() && !fs::is_directory(c.eval.blimp)) {
@@ -91,8 +93,8 @@ std::string describe_train_plan(const Config& c, int64_t world_size) {
   int64_t vocab = c.tokenizer.vocab_size;
   int64_t train_sequences = 0;
   double parsed_share = -1;  // known once prepared
-  out << "data:        " << c.data.train.size() << " training file(s), " << bytes_text(double(input_bytes)) << "; "
-      << c.data.dev.size() << " dev file(s); sequences of at most " << c.data.max_seq_len << " tokens\n";
+  out << "data:        " << train_files.size() << " training file(s), " << bytes_text(double(input_bytes)) << "; "
+      << dev_files.size() << " dev file(s); sequences of at most " << c.data.max_seq_len << " tokens\n";
   if (prepared_data_matches(c.data, c.tokenizer, prepared_dir)) {
     const PreparedData data(prepared_dir);
     vocab = data.vocab_size();

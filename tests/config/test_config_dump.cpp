@@ -58,6 +58,7 @@ Config unusual_config() {
   c.data.random_replace_prob = 0.15;
   c.data.prefetch = 2;
   c.data.shard_sequences = 1000;
+  c.data.prepare_threads = 3;
   c.tokenizer = {"vocab/vocab.txt", false, 1000, "bpe", 1.0, 5000};
   c.model.preset = "mini";
   c.model.layers = 3;

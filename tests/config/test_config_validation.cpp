@@ -37,6 +37,9 @@ TEST(ConfigValidation, Ranges) {
   EXPECT_EQ(invalid("distributed", "timeout_s", "0"), "cfg.yaml:2: distributed.timeout_s: must be > 0, got 0");
   EXPECT_EQ(invalid("run", "dir", "\"\""), "cfg.yaml:2: run.dir: must not be empty");
   EXPECT_EQ(invalid("data", "train", "[a.conllu, \"\"]"), "cfg.yaml:2: data.train[1]: must not be empty");
+  EXPECT_EQ(invalid("data", "prepare_threads", "-1"), "cfg.yaml:2: data.prepare_threads: must be >= 0, got -1");
+  EXPECT_EQ(invalid("data", "prepare_threads", "5000"),
+            "cfg.yaml:2: data.prepare_threads: must be <= 1024, got 5000 (hint: 0 uses every CPU this process may use)");
 }
 
 TEST(ConfigValidation, EveryEnum) {

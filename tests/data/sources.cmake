@@ -11,6 +11,8 @@ sasmlm_add_test_binary(data
     ${CMAKE_CURRENT_LIST_DIR}/test_shard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_packer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_prepare.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_prepare_inputs.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_parallel_aligner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_synth.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_synth_pairs.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_synth_ud.cpp

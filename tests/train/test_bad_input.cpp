@@ -139,12 +139,18 @@ TEST(BadInput, MissingFilesAndWrongFormats) {
   test::write_text(dir / "future.ckpt", future + std::string(64, '\0'));
   test::write_text(dir / "short.ckpt", future.substr(0, 10));
   fs::create_directories(dir / "corpus_dir");
+  test::write_text(dir / "corpus_dir" / "notes.md", "not a corpus\n");
+  test::write_text(dir / "plain.conllu.gz", "1\tword\t_\tX\t_\t_\t0\troot\t_\t_\n\n");
   expect_cases(
       {
           {"corpus missing", "prepare --config {cfg} --set data.train=[{dir}/nope.conllu]",
            "error: data.train[0]: CoNLL-U file not found: {dir}/nope.conllu"},
-          {"corpus is a directory", "prepare --config {cfg} --set data.train=[{dir}/corpus_dir]",
-           "error: data.train[0]: {dir}/corpus_dir is a directory, expected a CoNLL-U or plain-text (.txt) file"},
+          {"corpus directory without corpus files", "prepare --config {cfg} --set data.train=[{dir}/corpus_dir]",
+           "error: data.train[0]: the directory {dir}/corpus_dir holds no corpus file (expected names ending in "
+           ".conllu, .conllu.gz, .txt or .txt.gz; subdirectories are not searched)"},
+          {"corpus .gz that is not gzip", "prepare --config {cfg} --set data.train=[{dir}/plain.conllu.gz]",
+           "error: {dir}/plain.conllu.gz: corrupt gzip data (the file does not start with the gzip magic bytes 1f "
+           "8b; hint: only name gzip-compressed files *.gz)"},
           {"empty corpus", "prepare --config {cfg} --set data.train=[{dir}/empty.conllu]",
            "error: {dir}/empty.conllu: no sentences (empty file, or only comments; expected CoNLL-U: 10 "
            "tab-separated columns per word, a blank line after each sentence)"},

@@ -22,8 +22,8 @@ struct RunConfig {
 };
 
 struct DataConfig {
-  std::vector<std::string> train;           // CoNLL-U files for training (.txt: plain text, no arcs, MLM only)
-  std::vector<std::string> dev;             // CoNLL-U (or .txt plain-text) files for held-out MLM loss
+  std::vector<std::string> train;           // training files, directories or globs (CoNLL-U; .txt: MLM only; .gz)
+  std::vector<std::string> dev;             // held-out files, directories or globs, as train
   std::string prepared_dir = "";            // tokenizer, shards, manifest.json ("" = <run.dir>/prepared)
   int64_t max_seq_len = 128;                // sequence length including [CLS] and [SEP]
   bool pack = true;                         // pack consecutive sentences of a document into one sequence
@@ -35,11 +35,12 @@ struct DataConfig {
   double random_replace_prob = 0.1;         // of selected: replaced by a random token (rest kept)
   int64_t prefetch = 4;                     // batches prepared ahead by the loader thread
   int64_t shard_sequences = 65536;          // sequences per shard file
+  int64_t prepare_threads = 0;              // threads tokenizing in prepare (0 = all CPUs); same output for any
 
   template <class V> void visit(V& v) {
-    v("train", train, "CoNLL-U files for training (.txt: plain text, one sentence per line, blank line between "
-                      "documents; no arcs, MLM loss only)");
-    v("dev", dev, "CoNLL-U (or .txt plain-text) files for held-out MLM loss");
+    v("train", train, "CoNLL-U files, directories or globs for training (.txt: plain text, one sentence per line, "
+                      "blank line between documents; no arcs, MLM loss only; .gz ok)");
+    v("dev", dev, "CoNLL-U (or .txt plain-text) files, directories or globs for held-out MLM loss");
     v("prepared_dir", prepared_dir, "tokenizer, shards, manifest.json (\"\" = <run.dir>/prepared)");
     v("max_seq_len", max_seq_len, "sequence length including [CLS] and [SEP]");
     v("pack", pack, "pack consecutive sentences of a document into one sequence");
@@ -51,6 +52,7 @@ struct DataConfig {
     v("random_replace_prob", random_replace_prob, "of selected: replaced by a random token (rest kept)");
     v("prefetch", prefetch, "batches prepared ahead by the loader thread");
     v("shard_sequences", shard_sequences, "sequences per shard file");
+    v("prepare_threads", prepare_threads, "threads tokenizing in prepare (0 = all CPUs); same output for any");
   }
 };
 

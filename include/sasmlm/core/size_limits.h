@@ -19,6 +19,7 @@ constexpr int64_t kMaxVocab = 1 << 22;             // 4,194,304 pieces
 constexpr int64_t kMaxTypeVocab = 1 << 10;
 constexpr int64_t kMaxBatchSequences = 1 << 24;    // trainer.batch_size, micro_batch_size, eval.batch_size
 constexpr int64_t kMaxPrefetch = 1 << 10;          // data.prefetch batches
+constexpr int64_t kMaxPrepareThreads = 1 << 10;    // data.prepare_threads
 constexpr int64_t kMaxGeneratedItems = 100'000'000; // synth --sentences / --pairs
 
 // "KEY: must be <= LIMIT, got VALUE (HINT)" as a UserError when value > limit.

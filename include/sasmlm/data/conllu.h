@@ -7,14 +7,16 @@
 // from 1, integer heads in range, exactly one root, no cycles; a range "a-b" needs a <= b, must come right before
 // word a and end at an existing word, and ranges must not overlap; an empty node "n.k" must follow word n.
 // Windows line endings are accepted. NUL bytes, over-long lines and files without any sentence are errors even
-// with skip_invalid (the file is not CoNLL-U at all).
+// with skip_invalid (the file is not CoNLL-U at all). A file whose name ends in ".gz" is read through gzip
+// (input_file.h).
 #pragma once
 
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "sasmlm/data/input_file.h"
 
 namespace sasmlm {
 
@@ -69,7 +71,7 @@ class ConlluReader {
 
   std::string path_;
   ConlluReaderOptions options_;
-  std::ifstream in_;
+  InputFile in_;  // plain or gzip (.gz)
   int64_t line_number_ = 0;
   int64_t sentences_read_ = 0;
   int64_t sentences_skipped_ = 0;

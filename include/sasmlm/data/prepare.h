@@ -7,7 +7,13 @@
 // through an flock on prepared_dir/.prepare.lock (left in place: removing a lock file races with its waiters).
 //
 // The manifest's fields are described in manifest.h. A later prepare whose sources (compared by size and CRC-32
-// of their content) and settings match reuses the directory.
+// of their content) and settings match reuses the directory. The sources are data.train / data.dev with
+// directories and glob patterns expanded (input_paths.h), so a directory that gains or loses a file is prepared
+// again.
+//
+// The encoding pass reads sentences in order on the calling thread, aligns (tokenizes) them in batches on
+// data.prepare_threads threads (parallel_aligner.h) and packs the batches in order: the shards and the manifest are
+// byte-identical for every thread count, which is therefore no setting.
 #pragma once
 
 #include <cstdint>
