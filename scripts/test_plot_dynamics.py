@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Tests for plot_dynamics.py: two fake runs (metrics.jsonl, eval.jsonl, onsets.json) give a PNG; bad input gives
-one clear `error:` line and exit code 2.
+"""Tests for plot_dynamics.py: two fake runs (metrics.jsonl, eval.jsonl, onsets.json) give a figure in the format of
+--out's extension (png, pdf, svg: checked by their magic bytes) whose panels hold the runs' values and onsets; bad
+input gives one clear `error:` line and exit code 2.
 
 Run with pytest (`pytest scripts/test_plot_dynamics.py`) or directly (`python scripts/test_plot_dynamics.py`):
 exit 0 when all pass, 1 on a failure, 77 when matplotlib cannot be imported (`python -m pip install matplotlib`).
@@ -40,11 +41,11 @@ def fake_run(root, name, centre, with_onsets=True):
     run.mkdir()
     metrics, evals = [], []
     for step in range(0, 1201, 20):
-        metrics.append({"step": step, "mlm_loss": 8.0 * math.exp(-step / 400) + 2.0, "sas_loss": 0.1,
-                        "lambda": 0.0, "lr": 1e-4, "tokens_per_s": 1000.0})
+        metrics.append({"step": step, "mlm_loss": 8.0 * math.exp(-step / 400) + 2.0, "sas_loss": 0.1 + step / 1e4,
+                        "lambda": 1.0 if step < 600 else 0.0, "lr": 1e-4, "tokens_per_s": 1000.0})
         if step % 100 == 0:
             metrics.append({"step": step, "split": "dev", "mlm_loss": 8.0 * math.exp(-step / 400) + 2.3,
-                            "mlm_accuracy": 0.1})
+                            "mlm_accuracy": 0.1, "sas_r_per_arc": 1.0 - step / 2400})
     for step in range(100, 1201, 100):
         uas = 0.2 + 0.4 / (1 + math.exp(-(step - centre) / 80))
         evals.append({"step": step, "uas": uas, "offset_baseline": 0.35, "blimp": {"overall": 0.5 + step / 6000,
@@ -93,12 +94,52 @@ def test_format_follows_the_extension():
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         a = fake_run(root, "run", 500)
-        for suffix, magic in ((".pdf", b"%PDF"), (".svg", b"<?xml")):
+        for suffix, magic in ((".pdf", b"%PDF-"), (".svg", b"<?xml"), (".PNG", PNG_MAGIC)):
             target = root / ("fig" + suffix)
             code, _, err = run_main([a, "--out", target])
             assert code == 0, err
-            assert target.read_bytes()[:len(magic)] == magic, suffix
-        expect_error([a, "--out", root / "fig.jpeg"], "fig.jpeg", ".png, .pdf, .svg")
+            data = target.read_bytes()
+            assert data[:len(magic)] == magic, (suffix, data[:16])
+            assert suffix != ".svg" or b"<svg" in data[:2000]
+        expect_error([a, "--out", root / "fig.jpeg"], "fig.jpeg", "extension '.jpeg'", ".png, .pdf, .svg")
+        expect_error([a, "--out", root / "fig"], "no extension", ".png, .pdf, .svg")
+        assert not (root / "fig.jpeg").exists() and not (root / "fig").exists()
+
+
+def lines_of(ax):
+    """(linestyle, xdata, ydata) of every line on an axis, as plain lists."""
+    return [(line.get_linestyle(), list(line.get_xdata()), list(line.get_ydata())) for line in ax.lines]
+
+
+def test_panels_hold_the_values_and_the_onsets():
+    import matplotlib.pyplot as plt
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run = fake_run(Path(tmp), "run", 500)
+        fig = pd.draw([("run", pd.load_run(run, "mean"))], "mean")
+        try:
+            panels = {ax.get_title(): ax for ax in fig.axes if ax.get_title()}
+            titles = list(panels)
+            for word in ("MLM loss", "UAS", "BLiMP", "lambda", "SAS term R", "TwoNN"):
+                assert sum(word in t for t in titles) == 1, (word, titles)
+            by_word = {w: next(ax for t, ax in panels.items() if w in t) for w in ("UAS", "lambda", "SAS term")}
+            onsets = [(x[0], style) for style, x, _ in lines_of(by_word["lambda"]) if len(set(x)) == 1 and len(x) == 2]
+            # structure 400 dashed, capabilities 600 dotted, loss drop 500 solid, on every panel
+            assert sorted(onsets) == [(400, "--"), (500, "-"), (600, ":")], onsets
+            for ax in panels.values():
+                assert sum(1 for _, x, _ in lines_of(ax) if x in ([400, 400], [500, 500], [600, 600])) == 3
+            curves = [l for l in lines_of(by_word["lambda"]) if len(l[1]) > 2]
+            assert len(curves) == 1 and curves[0][2][:2] == [1.0, 1.0] and curves[0][2][-1] == 0.0
+            offset = [y for style, x, y in lines_of(by_word["UAS"]) if style == "--" and len(x) > 2]
+            assert offset == [[0.35] * 12], offset  # the offset baseline is a line of its own
+            r_arc = [y for style, x, y in lines_of(by_word["SAS term"]) if len(x) > 2]
+            assert r_arc == [[1.0 - s / 2400 for s in range(0, 1201, 100)]], r_arc
+            twin = [ax for ax in fig.axes if not ax.get_title() and ax.get_visible() and ax.lines]
+            assert len(twin) == 1  # the training SAS term, on its own y axis
+            (style, steps, values), = lines_of(twin[0])
+            assert style == ":" and len(steps) == 61 and abs(values[-1] - 0.22) < 1e-12
+        finally:
+            plt.close(fig)
 
 
 def test_series_are_read_and_merged():
@@ -109,7 +150,8 @@ def test_series_are_read_and_merged():
         assert [s for s, _ in series["uas"]] == list(range(100, 1201, 100))
         assert series["offset"][0] == (100, 0.35)
         assert abs(series["blimp"][-1][1] - 0.7) < 1e-12
-        assert len(series["lambda"]) == 61 and series["lambda"][0] == (0, 0.0)
+        assert len(series["lambda"]) == 61 and series["lambda"][0] == (0, 1.0) and series["lambda"][-1] == (1200, 0.0)
+        assert len(series["sas_loss"]) == 61 and series["r_per_arc"][1] == (100, 1.0 - 100 / 2400)
         assert abs(series["id"][0][1] - (9.0 + 7.0 + 100 / 600) / 2) < 1e-12  # null layer left out of the mean
         assert onsets == {"structure_onset": 400.0, "capabilities_onset": 600.0, "loss_drop_onset": 500.0}
         last, _ = pd.load_run(run, "last")
@@ -158,7 +200,7 @@ def test_bad_input_gives_clear_errors():
         expect_error([bad], "no plottable values")
         (bad / "metrics.jsonl").write_text('{"step": 1, "mlm_loss": 2.0}\n')
         (bad / "eval.jsonl").write_text('{"step": 1, "twonn": ["x"]}\n')
-        expect_error([bad], "eval.jsonl:1:", "twonn[]")
+        expect_error([bad], "eval.jsonl:1:", '"twonn.0" must be a number')
         (bad / "eval.jsonl").write_text('{"step": 1, "uas": 0.4}\n')
         (bad / "onsets.json").write_text("{broken")
         expect_error([bad], "onsets.json", "not valid JSON")
