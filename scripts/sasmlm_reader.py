@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Read sasmlm's files from Python: binary shards of a prepared directory, and a run directory's metrics.jsonl,
-eval.jsonl and onsets.json as pandas-ready records. Needs numpy only (pandas is optional: pass the records to
-`pandas.DataFrame`).
+eval.jsonl and onsets.json as pandas-ready records. Shards need numpy; run directories only the standard library
+(pandas is optional: pass the records to `pandas.DataFrame`).
 
 Shards (layout: docs/INTERFACE.md "Prepared data", include/sasmlm/data/shard.h):
 
@@ -32,7 +32,10 @@ import math
 import pathlib
 import zlib
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # run directories need only the standard library; shards need numpy
+    np = None
 
 SHARD_MAGIC = b"SASMSHRD"
 SHARD_FORMAT_VERSION = 1
@@ -160,6 +163,8 @@ def _check_columns(path, header, columns):
 def read_shard(path, verify_checksum=True):
     """A shard file as a Shard (memory-mapped). verify_checksum=False skips the CRC-32 and head checks."""
     path = pathlib.Path(path)
+    if np is None:
+        raise ReaderError(f"{path}: reading shards needs numpy (python -m pip install numpy)")
     try:
         size = path.stat().st_size
         # np.memmap refuses empty files; such a file fails the header check below anyway.
