@@ -99,11 +99,14 @@ def load_run(run, id_mode):
 
 
 def plot(runs, out, id_mode):
-    import matplotlib.pyplot as plt
+    save_figure(draw(runs, id_mode), out)
 
-    fig = draw(runs, id_mode)
-    save_figure(fig, out)
-    plt.close(fig)
+
+def require_matplotlib():
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as e:
+        raise PlotError("matplotlib is not installed (python -m pip install matplotlib)") from e
 
 
 def draw(runs, id_mode):
@@ -180,10 +183,16 @@ def figure_format(out):
 
 
 def save_figure(fig, out):
-    """Writes the figure in the format of out's extension, atomically: a reader never sees a half-written file."""
+    """Writes the figure in the format of out's extension, atomically (a reader never sees a half-written file),
+    and closes it."""
+    import matplotlib.pyplot as plt
+
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.stem + ".tmp" + out.suffix)
-    fig.savefig(tmp, dpi=110, format=figure_format(out))
+    try:
+        fig.savefig(tmp, dpi=110, format=figure_format(out))
+    finally:
+        plt.close(fig)
     tmp.replace(out)
 
 
@@ -200,10 +209,7 @@ def main(argv=None):
     try:
         figure_format(out)  # before reading runs: a wrong extension fails fast
         runs = [(run.resolve().name, load_run(run, args.id_mode)) for run in args.runs]
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError as e:
-            raise PlotError("matplotlib is not installed (python -m pip install matplotlib)") from e
+        require_matplotlib()
         plot(runs, out, args.id_mode)
     except (PlotError, reader.ReaderError) as e:
         print(f"error: {e}", file=sys.stderr)

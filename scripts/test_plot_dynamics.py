@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Tests for plot_dynamics.py: two fake runs (metrics.jsonl, eval.jsonl, onsets.json) give a figure in the format of
 --out's extension (png, pdf, svg: checked by their magic bytes) whose panels hold the runs' values and onsets; bad
-input gives one clear `error:` line and exit code 2.
+input gives one clear `error:` line and exit code 2. Likewise sweep_report_plot.py on a fake sweep: conditions in
+their colours, onsets marked.
 
 Run with pytest (`pytest scripts/test_plot_dynamics.py`) or directly (`python scripts/test_plot_dynamics.py`):
 exit 0 when all pass, 1 on a failure, 77 when matplotlib cannot be imported (`python -m pip install matplotlib`).
@@ -27,6 +28,7 @@ except ImportError:
         pytest.skip("matplotlib is not installed (python -m pip install matplotlib)", allow_module_level=True)
 
 import plot_dynamics as pd  # noqa: E402
+import sweep_report_plot as srp  # noqa: E402
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -207,6 +209,101 @@ def test_bad_input_gives_clear_errors():
         (bad / "onsets.json").unlink()
         (bad / "metrics.jsonl").write_bytes(b"\xff\xfe garbage\n")
         expect_error([bad], "metrics.jsonl", "cannot read")
+
+
+def fake_sweep(root):
+    """report.csv of a 2 x 2 sweep (until 300 / 600, seeds 1 / 2) whose runs hold fake metrics, plus a planned run
+    that has not started; returns the CSV path."""
+    header = ["run", "state", "step", "until", "seed", "final_mlm_loss", "final_dev_loss", "final_uas",
+              "final_blimp", "structure_onset", "capabilities_onset", "blimp_onset", "loss_drop_onset"]
+    lines = [",".join(header)]
+    for until in (300, 600):
+        for seed in (1, 2):
+            centre = until + 100 * seed
+            name = f"until{until}_seed{seed}"
+            fake_run(root, name, centre)
+            lines.append(",".join(str(v) for v in (name, "done", 1200, until, seed, 2.4, 2.7 + seed / 10,
+                                                   0.5 + until / 6000, 0.7, centre - 100, centre + 100, "",
+                                                   centre)))
+    lines.append("until900_seed1,planned,0,900,1,,,,,,,,")
+    (root / "report.csv").write_text("\n".join(lines) + "\n")
+    return root / "report.csv"
+
+
+def run_sweep_main(args):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = srp.main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_sweep_report_format_follows_the_extension():
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = fake_sweep(Path(tmp))
+        for suffix, magic in ((".png", PNG_MAGIC), (".pdf", b"%PDF-"), (".svg", b"<?xml")):
+            target = Path(tmp) / "figs" / ("report" + suffix)
+            code, out, err = run_sweep_main([csv_path, "--out", target])
+            assert code == 0, err
+            assert target.read_bytes()[:len(magic)] == magic, suffix
+            assert out.strip() == f"wrote {target}"
+
+
+def test_sweep_report_compares_conditions_with_onsets():
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv_path = fake_sweep(Path(tmp))
+        rows, x_key = srp.read_report(csv_path, None)
+        trajectories = srp.load_trajectories(rows, csv_path.parent)
+        assert x_key == "until" and [row["run"] for row, _, _ in trajectories] == [r["run"] for r in rows[:4]]
+        fig = srp.draw(csv_path, rows, x_key, trajectories)
+        try:
+            panels = {ax.get_title(): ax for ax in fig.axes}
+            uas = next(ax for t, ax in panels.items() if t.startswith("UAS"))
+            curves = [line for line in uas.lines if len(line.get_xdata()) > 2]
+            colours = [mcolors.to_hex(line.get_color()) for line in curves]
+            # one curve per run with metrics, one colour per condition
+            assert len(curves) == 4 and colours[0] == colours[1] != colours[2] == colours[3], colours
+            vertical = {(line.get_xdata()[0], line.get_linestyle(), mcolors.to_hex(line.get_color()))
+                        for line in uas.lines if len(line.get_xdata()) == 2}
+            # until300_seed1: centre 400 -> structure 300 (--), capabilities 500 (:), loss drop 400 (-)
+            assert {(300, "--", colours[0]), (500, ":", colours[0]), (400, "-", colours[0])} <= vertical, vertical
+            assert (800, ":", colours[2]) in vertical  # until600_seed1 (centre 700): capabilities, the other colour
+            onsets = next(ax for t, ax in panels.items() if t.startswith("onsets"))
+            points = {(round(float(x), 6), float(y)) for line in onsets.lines for x, y in line.get_xydata()}
+            shift = 300 * 0.08  # structure is the first of four kinds: 1.5 spacings * 0.08 left of x
+            x = round(300 - 1.5 * shift, 6)
+            assert (x, 350.0) in points, points  # the mean of the seeds' structure onsets, 300 and 400
+            for end in (350.0 - 100 / math.sqrt(2), 350.0 + 100 / math.sqrt(2)):  # the error bar: sd over n-1
+                assert any(px == x and abs(py - end) < 1e-9 for px, py in points), (end, points)
+            final_uas = next(ax for t, ax in panels.items() if t.startswith("final UAS"))
+            means = [list(line.get_ydata()) for line in final_uas.lines if line.get_linestyle() == "-"]  # not caps
+            assert means == [[0.55, 0.6]], means
+            assert "no data" not in [t.get_text() for ax in fig.axes for t in ax.texts]
+        finally:
+            plt.close(fig)
+
+
+def test_sweep_report_bad_input():
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        csv_path = fake_sweep(root)
+
+        def expect(args, *fragments):
+            code, _, err = run_sweep_main(args)
+            assert code == srp.EXIT_USER_ERROR, (code, err)
+            assert err.startswith("error: ") and err.count("\n") == 1, err
+            for fragment in fragments:
+                assert fragment in err, (fragment, err)
+
+        expect([csv_path, "--out", root / "r.gif"], "extension '.gif'", ".png, .pdf, .svg")
+        expect([csv_path, "--out", root / "r.png", "--x", "lr"], "--x lr: no such column")
+        (root / "other.csv").write_text("a,b\n1,2\n")
+        expect([root / "other.csv", "--out", root / "r.png"], "not a sweep report")
+        (root / "until300_seed1" / "eval.jsonl").write_text("{oops\n")
+        expect([csv_path, "--out", root / "r.png"], "until300_seed1", "eval.jsonl:1:", "not valid JSON")
+        assert not list(root.glob("r.*"))
 
 
 def main():
