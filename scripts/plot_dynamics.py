@@ -22,7 +22,7 @@ Output: --out's extension picks the format (.png, .pdf, .svg; any other is an er
 first RUN_DIR.
 
 Bad input (a missing directory, no data, a malformed line, another --out extension) prints one line "error: ..."
-naming the file and line, and exits with code 2. Needs matplotlib and numpy (the reader).
+naming the file and line, and exits with code 2. Needs matplotlib.
 """
 import argparse
 import pathlib

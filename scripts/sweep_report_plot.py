@@ -14,7 +14,7 @@ its directory (--runs, default the CSV's directory, holds one directory per run)
 condition's colour, its onsets as vertical lines (structure --, capabilities :, BLiMP -., loss drop thin -). Runs
 without metrics yet are left out. A panel without values says so.
 The format follows --out's extension (.png, .pdf, .svg; any other is an error). Bad input prints one line
-"error: ..." and exits with code 2. Needs matplotlib and numpy.
+"error: ..." and exits with code 2. Needs matplotlib.
 """
 import argparse
 import csv
