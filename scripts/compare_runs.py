@@ -5,7 +5,8 @@ held-out MLM loss, BLiMP accuracy (overall and per paradigm) and the SAS term R 
 Usage: compare_runs.py [--markdown] CONDITION [CONDITION ...]
   CONDITION is RUN_DIR, or NAME=RUN_DIR[,RUN_DIR...] for several seeds of one condition.
 
-Reads from each RUN_DIR:
+Reads each RUN_DIR with sasmlm_reader.read_run (scripts/sasmlm_reader.py; of lines with the same step the last
+counts):
   metrics.jsonl  the last "split": "dev" line gives the final values (uas, offset_baseline, uas_pooled,
                  offset_baseline_pooled, mlm_loss, sas_r_per_arc, blimp.overall, blimp.per_paradigm); the last training
                  line gives the step and lambda
@@ -15,10 +16,11 @@ Numbers are "mean ± sd" over seeds (sd over n-1; just the value for one seed); 
 Bad input (a missing directory or file, a malformed line) prints one line "error: ..." and exits with code 2.
 """
 import argparse
-import json
 import math
 import pathlib
 import sys
+
+import sasmlm_reader as reader
 
 EXIT_USER_ERROR = 2
 ONSETS = (("structure_onset", "structure"), ("loss_drop_onset", "loss drop"), ("blimp_onset", "BLiMP"))
@@ -27,38 +29,12 @@ FINALS = (("uas", "UAS"), ("offset_baseline", "offset"), ("uas_margin", "UAS - o
           ("r_per_arc", "R/arc"))
 
 
-class InputError(Exception):
-    """Bad input: the message names the file (and line)."""
-
-
-def read_records(path):
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read ({e})") from e
-    records = []
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(f"{path}:{lineno}: not valid JSON ({e.msg})") from e
-        if not isinstance(record, dict):
-            raise InputError(f"{path}:{lineno}: expected a JSON object")
-        records.append(record)
-    return records
-
-
 def summarize(run):
     """The final values and onsets of one run directory."""
-    if not run.is_dir():
-        raise InputError(f"{run}: not a directory (expected a run directory holding metrics.jsonl)")
-    records = read_records(run / "metrics.jsonl")
-    train = [r for r in records if "split" not in r]
-    dev = [r for r in records if r.get("split") == "dev"]
+    data = reader.read_run(run)
+    train, dev = data["train"], data["dev"]
     if not train:
-        raise InputError(f"{run / 'metrics.jsonl'}: no training lines")
+        raise reader.ReaderError(f"{run / 'metrics.jsonl'}: no training lines")
     out = {"step": train[-1].get("step"), "lambda": train[-1].get("lambda"), "paradigms": {}}
     if dev:
         last = dev[-1]
@@ -68,19 +44,10 @@ def summarize(run):
             out["uas_margin"] = out["uas"] - out["offset_baseline"]
         out["dev_mlm_loss"] = last.get("mlm_loss")
         out["r_per_arc"] = last.get("sas_r_per_arc")
-        blimp = last.get("blimp")
-        if isinstance(blimp, dict):
-            out["blimp"] = blimp.get("overall")
-            out["paradigms"] = blimp.get("per_paradigm") or {}
-    onsets_path = run / "onsets.json"
-    onsets = {}
-    if onsets_path.exists():
-        try:
-            onsets = json.loads(onsets_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise InputError(f"{onsets_path}: not valid JSON ({e})") from e
+        out["blimp"] = last.get("blimp.overall")
+        out["paradigms"] = reader.sub_record(last, "blimp.per_paradigm")
     for key, _ in ONSETS:
-        out[key] = onsets.get(key)
+        out[key] = data["onsets"].get(key)
     return out
 
 
@@ -101,7 +68,7 @@ def parse_condition(text):
         return pathlib.Path(text).resolve().name, [pathlib.Path(text)]
     paths = [pathlib.Path(d) for d in dirs.split(",") if d]
     if not name or not paths:
-        raise InputError(f"'{text}': expected NAME=RUN_DIR[,RUN_DIR...]")
+        raise reader.ReaderError(f"'{text}': expected NAME=RUN_DIR[,RUN_DIR...]")
     return name, paths
 
 
@@ -143,7 +110,7 @@ def main(argv=None):
         for text in args.conditions:
             name, paths = parse_condition(text)
             conditions.append((name, [summarize(p) for p in paths]))
-    except InputError as e:
+    except reader.ReaderError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USER_ERROR
     main_table, paradigm_table = tables(conditions, args.markdown)
