@@ -4,8 +4,8 @@
 # table (onsets, final UAS against the offset baseline, dev MLM loss, BLiMP, R per arc) and write the figure
 # runs/demo/synth_onset.png (MLM loss, UAS with the offset baseline, BLiMP and lambda over steps, onsets marked).
 #   scripts/demo.sh
-#   SASMLM_DEMO_STEPS=N        steps per condition (default 1500: the first half of the 3000-step recipe, with the
-#                              recipe's learning-rate schedule, so the curves are a prefix of the full runs)
+#   SASMLM_DEMO_STEPS=N        steps per condition (default: the first half of the recipe's trainer.max_steps, with
+#                              the recipe's learning-rate schedule, so the curves are a prefix of the full runs)
 #   SASMLM_DEMO_CONDITIONS=... any of "baseline suppress promote suppress_early" (default: baseline suppress
 #                              suppress_early: three single-thread runs fit 2 cores in about 10 minutes)
 #   SASMLM_DEMO_SEED=N         run.seed of every condition (default 1)
@@ -19,7 +19,9 @@ setup_s=$((SECONDS - start))
 build_s=$((SECONDS - start - setup_s))
 cd "$ROOT"
 SASMLM=build/release/sasmlm
-STEPS="${SASMLM_DEMO_STEPS:-1500}"
+# The recipe's length, read from its base config so that the demo follows it when it changes.
+RECIPE_STEPS="$(awk '$1 == "max_steps:" {print $2}' configs/synth_onset/base.yaml)"
+STEPS="${SASMLM_DEMO_STEPS:-$((RECIPE_STEPS / 2))}"
 SEED="${SASMLM_DEMO_SEED:-1}"
 read -r -a CONDITIONS <<< "${SASMLM_DEMO_CONDITIONS:-baseline suppress suppress_early}"
 # The baseline is the recipe's base.yaml; every other condition has its own file beside it.
@@ -47,9 +49,9 @@ for cond in "${CONDITIONS[@]}"; do
   dir="runs/demo/$cond"
   rm -rf "$dir"
   echo "== training $cond ($STEPS steps, $threads thread(s), log: $dir.log)"
-  # decay_horizon stays the recipe's 3000, so a shorter demo follows the full recipe's learning rate step for step.
+  # decay_horizon stays the recipe's length, so a shorter demo follows the full recipe's learning rate step for step.
   $SASMLM train --config "$(config_of "$cond")" --log-level warn --set run.dir="$dir" --set run.seed="$SEED" \
-    --set trainer.max_steps="$STEPS" --set trainer.decay_horizon=3000 --set trainer.threads="$threads" \
+    --set trainer.max_steps="$STEPS" --set trainer.decay_horizon="$RECIPE_STEPS" --set trainer.threads="$threads" \
     > "$dir.log" 2>&1 &
   pids+=($!)
 done
