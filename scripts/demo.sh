@@ -7,7 +7,7 @@
 #   SASMLM_DEMO_STEPS=N        steps per condition (default: the first half of the recipe's trainer.max_steps, with
 #                              the recipe's learning-rate schedule, so the curves are a prefix of the full runs)
 #   SASMLM_DEMO_CONDITIONS=... any of "baseline suppress promote suppress_early" (default: baseline suppress
-#                              suppress_early: three single-thread runs fit 2 cores in about 10 minutes)
+#                              suppress_early: three single-thread runs side by side took 818 s on 2 cores)
 #   SASMLM_DEMO_SEED=N         run.seed of every condition (default 1)
 # Builds the CLI alone (the tests are scripts/test.sh's) and prints the time of each stage.
 set -euo pipefail
