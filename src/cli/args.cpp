@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/log_levels.h"
+#include "sasmlm/core/name_suggestion.h"
 
 namespace sasmlm::cli {
 
@@ -33,6 +35,28 @@ long long Args::get_int(const std::string& name, long long fallback) const {
   throw UserError(name + ": expected an integer, got '" + text + "'");
 }
 
+namespace {
+
+// " (did you mean X?)" when `given` is a likely typo of one of `candidates`, else `otherwise`.
+std::string suggestion(const std::string& given, const std::vector<std::string>& candidates, const std::string& quote,
+                       const std::string& otherwise) {
+  const std::string close = closest_name(given, candidates);
+  return close.empty() ? otherwise : " (did you mean " + quote + close + quote + "?)";
+}
+
+void check_choice(const Command& command, const OptionSpec& spec, const std::string& value) {
+  if (spec.choices.empty()) return;
+  std::string list;
+  for (const std::string& choice : spec.choices) {
+    if (value == choice) return;
+    list += (list.empty() ? "" : ", ") + choice;
+  }
+  throw UserError("sasmlm " + command.name + ": " + spec.name + ": expected one of " + list + ", got '" + value +
+                  "'" + suggestion(value, spec.choices, "'", ""));
+}
+
+}  // namespace
+
 Args parse_args(const Command& command, int argc, char** argv, int first) {
   Args args;
   for (int i = first; i < argc; ++i) {
@@ -50,8 +74,10 @@ Args parse_args(const Command& command, int argc, char** argv, int first) {
         if (o.name == name) spec = &o;
       }
       if (spec == nullptr) {
-        throw UserError("sasmlm " + command.name + ": unknown option " + name + " (see sasmlm " + command.name +
-                        " --help)");
+        std::vector<std::string> known = {"--help", "--version"};
+        for (const auto& o : command.options) known.push_back(o.name);
+        throw UserError("sasmlm " + command.name + ": unknown option " + name +
+                        suggestion(name, known, "", " (see sasmlm " + command.name + " --help)"));
       }
       if (!spec->value_name.empty() && !inline_value) {
         if (i + 1 >= argc) throw UserError("sasmlm " + command.name + ": " + name + " needs a value " + spec->value_name);
@@ -63,6 +89,7 @@ Args parse_args(const Command& command, int argc, char** argv, int first) {
       if (!spec->repeatable && args.has(name)) {
         throw UserError("sasmlm " + command.name + ": " + name + " given twice");
       }
+      check_choice(command, *spec, value);
       args.values[name].push_back(value);
     } else {
       if (command.positional.empty()) {
@@ -74,6 +101,12 @@ Args parse_args(const Command& command, int argc, char** argv, int first) {
   return args;
 }
 
+OptionSpec log_level_option(const std::string& default_note) {
+  OptionSpec option{"--log-level", "LEVEL", std::string(log_level_help()) + " (" + default_note + ")"};
+  option.choices = log_level_names();
+  return option;
+}
+
 std::string command_help(const Command& command) {
   std::ostringstream out;
   out << command.summary << "\n\nusage: " << command.usage << "\n\noptions:\n";
@@ -82,7 +115,8 @@ std::string command_help(const Command& command) {
     out << left << std::string(left.size() < 28 ? 28 - left.size() : 1, ' ') << o.help
         << (o.repeatable ? " (repeatable)" : "") << "\n";
   }
-  out << "  --help                    this help\n";
+  out << "  --help                    this help\n"
+         "  --version                 the version of sasmlm and of libtorch\n";
   return out.str();
 }
 

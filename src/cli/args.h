@@ -8,10 +8,11 @@
 namespace sasmlm::cli {
 
 struct OptionSpec {
-  std::string name;         // "--config"
-  std::string value_name;   // "CFG" (empty: a flag without value)
-  std::string help;         // one line
-  bool repeatable = false;  // may be given several times (--set)
+  std::string name;                       // "--config"
+  std::string value_name;                 // "CFG" (empty: a flag without value)
+  std::string help;                       // one line
+  bool repeatable = false;                // may be given several times (--set)
+  std::vector<std::string> choices = {};  // the values allowed ({} = any); parse_args refuses others
 };
 
 struct Command {
@@ -37,8 +38,14 @@ struct Args {
   long long get_int(const std::string& name, long long fallback) const;
 };
 
-// Parses argv[first..]; --help is recognised by the caller before. Throws UserError on unknown or malformed options.
+// Parses argv[first..]; --help and --version are recognised by the caller before. Throws UserError on unknown or
+// malformed options and on a value outside an option's choices; an unknown option or value is answered with the
+// nearest valid one ("did you mean --config?") when it is a likely typo.
 Args parse_args(const Command& command, int argc, char** argv, int first);
+
+// --log-level LEVEL, the same for every command: the levels of log_level_names() (core/logging.h). `default_note`
+// closes its help ("default info").
+OptionSpec log_level_option(const std::string& default_note);
 
 std::string command_help(const Command& command);
 

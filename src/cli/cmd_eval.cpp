@@ -59,7 +59,7 @@ Command eval_command() {
   c.name = "eval";
   c.summary = "implicit-parse UAS, BLiMP, TwoNN and held-out MLM loss of a checkpoint, or of every checkpoint of a run";
   c.usage = "sasmlm eval (--checkpoint PATH | --run DIR) [--uas CONLLU] [--blimp DIR] [--out FILE [--force]] "
-            "[--blimp-max-pairs N] [--uas-max-sentences N] [--device cpu|cuda|auto]";
+            "[--blimp-max-pairs N] [--uas-max-sentences N] [--device cpu|cuda|auto] [--log-level LEVEL]";
   c.options = {
       {"--checkpoint", "PATH", "evaluate one checkpoint; one JSON object to stdout (or --out)"},
       {"--run", "DIR", "evaluate DIR/checkpoints not yet in DIR/eval.jsonl, append them, write DIR/onsets.json"},
@@ -70,7 +70,7 @@ Command eval_command() {
       {"--blimp-max-pairs", "N", "BLiMP pairs per paradigm, 0 = all (default: eval.blimp_max_pairs)"},
       {"--uas-max-sentences", "N", "first N sentences of the treebank, 0 = all (default: eval.uas_max_sentences)"},
       {"--device", "cpu|cuda|auto", "where to run (default auto: CUDA when visible)"},
-      {"--log-level", "LEVEL", "trace | debug | info | warn | error | off (default info; logs go to stderr)"},
+      log_level_option("default info; logs go to stderr"),
   };
   c.run = run_eval;
   return c;

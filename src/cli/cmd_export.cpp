@@ -19,13 +19,13 @@ Command export_command() {
   Command c;
   c.name = "export";
   c.summary = "write a checkpoint as a Hugging Face BertForMaskedLM directory (config, safetensors, tokenizer)";
-  c.usage = "sasmlm export --checkpoint PATH --out DIR [--force]";
+  c.usage = "sasmlm export --checkpoint PATH --out DIR [--force] [--log-level LEVEL]";
   c.options = {
       {"--checkpoint", "PATH", "a sasmlm checkpoint (.ckpt)"},
       {"--out", "DIR", "directory to write: config.json, model.safetensors, and spiece.model or vocab.txt + "
                        "tokenizer_config.json"},
       {"--force", "", "write into a directory that holds other files too (they are left alone)"},
-      {"--log-level", "LEVEL", "debug | info | warn | error (default info)"},
+      log_level_option("default info"),
   };
   c.run = run_export;
   return c;

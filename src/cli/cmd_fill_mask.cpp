@@ -38,7 +38,7 @@ Command fill_mask_command() {
   Command c;
   c.name = "fill-mask";
   c.summary = "top-k predictions with log-probabilities for every [MASK] of a text or an id list";
-  c.usage = "sasmlm fill-mask --checkpoint PATH [--top-k K] [--json] (TEXT | --ids \"ID ID ...\")";
+  c.usage = "sasmlm fill-mask --checkpoint PATH [--top-k K] [--json] [--log-level LEVEL] (TEXT | --ids \"ID ID ...\")";
   c.positional = "TEXT";
   c.options = {
       {"--checkpoint", "PATH", "a sasmlm checkpoint (trained, or made by sasmlm import)"},
@@ -48,7 +48,7 @@ Command fill_mask_command() {
       {"--ids", "\"ID ID ...\"", "token ids used as given (add [CLS]/[SEP] yourself) instead of TEXT"},
       {"--dump-logits", "FILE", "also write every position's logits to FILE (safetensors: logits (T, V) float32, "
                                 "input_ids (T,) int64), for parity checks"},
-      {"--log-level", "LEVEL", "debug | info | warn | error (default warn)"},
+      log_level_option("default warn"),
   };
   c.run = run_fill_mask_command;
   return c;

@@ -19,13 +19,13 @@ Command import_command() {
   Command c;
   c.name = "import";
   c.summary = "make a model checkpoint from a Hugging Face BERT directory (WordPiece vocab.txt or spiece.model)";
-  c.usage = "sasmlm import --hf DIR --out PATH [--force]";
+  c.usage = "sasmlm import --hf DIR --out PATH [--force] [--log-level LEVEL]";
   c.options = {
       {"--hf", "DIR", "config.json + model.safetensors + vocab.txt (lowercasing per tokenizer_config.json's "
                       "do_lower_case, default true) or spiece.model"},
       {"--out", "PATH", "checkpoint to write; `sasmlm eval --checkpoint` and `sasmlm fill-mask` read it"},
       {"--force", "", "replace an existing file at --out that is not an earlier import (a training checkpoint)"},
-      {"--log-level", "LEVEL", "debug | info | warn | error (default info)"},
+      log_level_option("default info"),
   };
   c.run = run_import;
   return c;

@@ -19,7 +19,7 @@ Command prepare_command() {
   Command c;
   c.name = "prepare";
   c.summary = "CoNLL-U -> tokenizer, subword shards with dependency arcs, manifest.json (data.prepared_dir)";
-  c.usage = "sasmlm prepare --config CFG [--set KEY=VALUE]...";
+  c.usage = "sasmlm prepare --config CFG [--set KEY=VALUE]... [--log-level LEVEL]";
   c.options = config_options();
   c.run = run_prepare;
   return c;

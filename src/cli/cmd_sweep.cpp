@@ -10,6 +10,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/name_suggestion.h"
 #include "sasmlm/sweep/run_status.h"
 #include "sasmlm/sweep/sweep_file.h"
 #include "sasmlm/sweep/sweep_planner.h"
@@ -131,11 +132,13 @@ int run_sweep(const Args& args) {
   }
   const std::string& action = args.positional[0];
   if (action != "plan" && action != "status" && action != "report") {
-    throw UserError("sasmlm sweep: unknown action '" + action + "' (expected plan, status or report)");
+    const std::string close = closest_name(action, {"plan", "status", "report"});
+    throw UserError("sasmlm sweep: unknown action '" + action + "' (" +
+                    (close.empty() ? "expected plan, status or report" : "did you mean '" + close + "'?") + ")");
   }
   const bool submit = args.has("--submit");
   if (submit && action != "plan") throw UserError("sasmlm sweep: --submit goes with plan");
-  setup_logging("warn", "", true);
+  setup_logging(args.get("--log-level", "warn"), "", true);
   const SweepSpec spec = load_sweep_file(args.positional[1]);
   if (action == "plan") return run_plan(spec, submit);
   if (action == "status") return run_status(spec);
@@ -148,9 +151,10 @@ Command sweep_command() {
   Command c;
   c.name = "sweep";
   c.summary = "sweeps as Slurm job arrays: plan run directories and an sbatch script, status, report";
-  c.usage = "sasmlm sweep (plan | status | report) SWEEP.yaml [--submit]";
+  c.usage = "sasmlm sweep (plan | status | report) SWEEP.yaml [--submit] [--log-level LEVEL]";
   c.options = {
       {"--submit", "", "plan: then submit DIR/sweep.sbatch with sbatch (runs not yet started or failed)"},
+      log_level_option("default warn"),
   };
   c.positional = "ACTION SWEEP.yaml";
   c.run = run_sweep;

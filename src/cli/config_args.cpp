@@ -8,7 +8,7 @@ std::vector<OptionSpec> config_options() {
   return {
       {"--config", "CFG", "YAML config file (see configs/)"},
       {"--set", "KEY=VALUE", "override a config key; the value is YAML (e.g. --set trainer.max_steps=200)", true},
-      {"--log-level", "LEVEL", "trace | debug | info | warn | error (same as --set logging.level=LEVEL)"},
+      log_level_option("default: the config's logging.level; the same as --set logging.level=LEVEL"),
   };
 }
 

@@ -1,12 +1,16 @@
-// sasmlm: command-line entry point. Maps library errors to exit codes; nothing else lives here.
+// sasmlm: command-line entry point. --help and --version, picking the subcommand (with a did-you-mean for an
+// unknown one), and mapping library errors to exit codes; the subcommands live in cmd_<name>.cpp.
 #include <c10/util/Exception.h>
 
 #include <cstring>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/name_suggestion.h"
 
 namespace {
 
@@ -22,27 +26,59 @@ void print_help(const std::vector<sasmlm::cli::Command>& commands) {
                "4 distributed failure,\n            75 interrupted by SIGTERM/SIGINT/SIGUSR1 after writing a checkpoint\n";
 }
 
+bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+
+const sasmlm::cli::Command* find_command(const std::vector<sasmlm::cli::Command>& commands, const std::string& name) {
+  for (const auto& command : commands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+// An unknown first word: the nearest command (or --help / --version for an option) when it is a likely typo.
+[[noreturn]] void unknown_command(const std::vector<sasmlm::cli::Command>& commands, const std::string& name) {
+  const bool option = name.rfind('-', 0) == 0;
+  std::vector<std::string> candidates;
+  if (option) {
+    candidates = {"--help", "--version"};
+  } else {
+    for (const auto& command : commands) candidates.push_back(command.name);
+  }
+  const std::string close = sasmlm::closest_name(name, candidates);
+  const std::string hint = close.empty() ? "see sasmlm --help" : "did you mean '" + close + "'?";
+  if (option) {
+    throw sasmlm::UserError("expected a command before options, got '" + name + "' (" + hint +
+                            "; usage: sasmlm <command> [options])");
+  }
+  throw sasmlm::UserError("unknown command '" + name + "' (" + hint + ")");
+}
+
 int run(int argc, char** argv) {
   const auto commands = sasmlm::cli::all_commands();
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+  if (argc < 2) {
     print_help(commands);
-    return argc < 2 ? sasmlm::kExitUserError : sasmlm::kExitOk;
+    return sasmlm::kExitUserError;
   }
-  if (std::strcmp(argv[1], "--version") == 0) {
-    std::cout << "sasmlm " << SASMLM_VERSION << " (libtorch " << TORCH_VERSION << ")\n";
+  // --version anywhere, before anything else is checked, unless a --help comes first.
+  for (int i = 1; i < argc && !is_help(argv[i]); ++i) {
+    if (std::strcmp(argv[i], "--version") == 0) {
+      std::cout << "sasmlm " << SASMLM_VERSION << " (libtorch " << TORCH_VERSION << ")\n";
+      return sasmlm::kExitOk;
+    }
+  }
+  if (is_help(argv[1])) {
+    print_help(commands);
     return sasmlm::kExitOk;
   }
-  for (const auto& command : commands) {
-    if (command.name != argv[1]) continue;
-    for (int i = 2; i < argc; ++i) {
-      if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
-        std::cout << sasmlm::cli::command_help(command);
-        return sasmlm::kExitOk;
-      }
+  const sasmlm::cli::Command* command = find_command(commands, argv[1]);
+  if (command == nullptr) unknown_command(commands, argv[1]);
+  for (int i = 2; i < argc; ++i) {
+    if (is_help(argv[i])) {
+      std::cout << sasmlm::cli::command_help(*command);
+      return sasmlm::kExitOk;
     }
-    return command.run(sasmlm::cli::parse_args(command, argc, argv, 2));
   }
-  throw sasmlm::UserError(std::string("unknown command '") + argv[1] + "' (see sasmlm --help)");
+  return command->run(sasmlm::cli::parse_args(*command, argc, argv, 2));
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include "key_suggestion.h"
 #include "sas_window_fields.h"
+#include "sasmlm/config/config_key.h"
+#include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/error.h"
 #include "yaml_scalar.h"
 
@@ -228,6 +230,51 @@ void apply_section(const Origin& origin, const YAML::Node& node, const KeySource
   });
 }
 
+// ---- Paths into list fields ---------------------------------------------------------------------------------
+
+[[noreturn]] void fail_at(const KeySource* at, const std::string& key, const std::string& problem) {
+  throw UserError(config_message(at, key, problem));
+}
+
+// Places `value` (null: only checks the path) at parts[2..] inside `node`, the current value of the field
+// parts[0].parts[1]: a number selects a list item, a name a key inside one (added when it is the last part: reading
+// the field back checks the name). Messages name the key, the index and the list's length.
+void place_at_path(YAML::Node node, const std::vector<std::string>& parts, const YAML::Node* value,
+                   const KeySource* at, const std::string& key) {
+  std::string path = parts[0] + "." + parts[1];
+  for (size_t i = 2; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    const bool last = i + 1 == parts.size();
+    // reset(), not operator=: assigning a yaml-cpp node writes through to the tree it came from.
+    if (node.IsSequence()) {
+      if (!is_list_index(part)) fail_at(at, key, path + " is a list: expected an item index, got '" + part + "'");
+      const size_t length = node.size();
+      // More digits than any list has items: out of range without overflowing the conversion.
+      const size_t index = part.size() > 9 ? length : std::stoul(part);
+      if (index >= length) {
+        fail_at(at, key, "index " + part + " is out of range: " + path + " has " + std::to_string(length) +
+                             " item(s) (hint: give the whole list to change its length)");
+      }
+      if (!last) {
+        node.reset(node[index]);
+      } else if (value != nullptr) {
+        node[index] = *value;
+      }
+    } else if (node.IsMap()) {
+      if (!last && !node[part]) fail_at(at, key, path + " has no '" + part + "'");
+      if (!last) {
+        node.reset(node[part]);
+      } else if (value != nullptr) {
+        node[part] = *value;
+      }
+    } else {
+      fail_at(at, key, path + " is a single value, not a list: " +
+                           (is_list_index(part) ? "index " + part + " does not apply" : "it has no '" + part + "'"));
+    }
+    path += "." + part;
+  }
+}
+
 std::vector<std::string> section_names(Config& config) {
   std::vector<std::string> names;
   auto collect = [&](const char* name, auto&) { names.emplace_back(name); };
@@ -262,28 +309,45 @@ void ConfigReader::apply_document(const YAML::Node& root, const std::string& fil
 }
 
 void ConfigReader::apply_override(const std::string& key, const YAML::Node& value) {
+  const KeySource at{"--set", 0};
+  override_key(key, &value, &at);
+}
+
+void ConfigReader::check_key(const std::string& key) { override_key(key, nullptr, nullptr); }
+
+void ConfigReader::override_key(const std::string& key, const YAML::Node* value, const KeySource* at) {
   Origin origin{"--set", false, &sources_};
-  KeySource at{"--set", 0};
-  size_t dot = key.find('.');
-  std::string section = key.substr(0, dot);
-  if (section == kBaseKey) fail(at, key, "'base' can only be given in a config file");
+  const std::vector<std::string> parts = split_key(key);
+  const std::string& section = parts[0];
+  if (section == kBaseKey) fail_at(at, key, "'base' can only be given in a config file");
   bool found = false;
   auto applier = [&](const char* name, auto& s) {
     if (found || section != name) return;
     found = true;
-    if (dot == std::string::npos) {
-      apply_section(origin, value, at, section, s);
+    if (parts.size() == 1) {
+      if (value != nullptr) apply_section(origin, *value, *at, section, s);
       return;
     }
-    std::string field = key.substr(dot + 1);
-    if (!read_field(origin, s, field, value, at, key)) {
-      fail(at, key, unknown_key_problem(field, field_names(s), all_dotted_keys()));
+    const std::string& field = parts[1];
+    const std::string field_key = section + "." + field;
+    const std::vector<std::string> names = field_names(s);
+    if (std::find(names.begin(), names.end(), field) == names.end()) {
+      fail_at(at, field_key, unknown_key_problem(field, names, all_dotted_keys()));
     }
+    if (parts.size() == 2) {
+      if (value != nullptr) read_field(origin, s, field, *value, *at, key);
+      return;
+    }
+    // A path into a list field (sas.schedule.0.until): edit the field's current value, then read it back whole.
+    YAML::Node root = YAML::Load(dump_config(config_));
+    YAML::Node current = root[section][field];
+    place_at_path(current, parts, value, at, key);
+    if (value != nullptr) read_field(origin, s, field, current, *at, field_key);
   };
   config_.visit_sections(applier);
   if (!found) {
     // A bare field name (`--set max_steps=5`) finds its section through the cross-section hint.
-    fail(at, section, unknown_key_problem(section, section_names(config_), all_dotted_keys()));
+    fail_at(at, section, unknown_key_problem(section, section_names(config_), all_dotted_keys()));
   }
 }
 

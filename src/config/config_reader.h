@@ -23,10 +23,18 @@ class ConfigReader {
   // loader resolves it before applying the including file.
   void apply_document(const YAML::Node& root, const std::string& file);
 
-  // One --set override: `key` is "section.field" or a whole "section" (then `value` is a map of its keys).
+  // One --set override: `key` is a whole "section" (then `value` is a map of its keys), "section.field", or a path
+  // into a list field, "section.field.<index>[.<name>]" (config_key.h). For a path, the field's current list with
+  // the item replaced is read back whole, so the item gets the checks of the whole list.
   void apply_override(const std::string& key, const YAML::Node& value);
 
+  // The checks apply_override makes on `key` alone, changing nothing; messages carry no "--set: " prefix.
+  void check_key(const std::string& key);
+
  private:
+  // apply_override (value set) and check_key (value null); `at` prefixes messages (null: no prefix).
+  void override_key(const std::string& key, const YAML::Node* value, const KeySource* at);
+
   Config& config_;
   KeySources& sources_;
 };

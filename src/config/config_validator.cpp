@@ -4,10 +4,12 @@
 #include <initializer_list>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "sas_window_fields.h"
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/log_levels.h"
 #include "sasmlm/core/size_limits.h"
 #include "yaml_scalar.h"
 
@@ -57,10 +59,13 @@ class Checker {
     require(ok, key, "must be in " + interval + ", got " + str(value));
   }
   void one_of(const std::string& key, const std::string& value, std::initializer_list<const char*> options) const {
+    one_of(key, value, std::vector<std::string>(options.begin(), options.end()));
+  }
+  void one_of(const std::string& key, const std::string& value, const std::vector<std::string>& options) const {
     std::string list;
-    for (const char* option : options) {
+    for (const std::string& option : options) {
       if (value == option) return;
-      list += (list.empty() ? "" : ", ") + std::string(option);
+      list += (list.empty() ? "" : ", ") + option;
     }
     fail(key, "expected one of " + list + ", got '" + value + "'");
   }
@@ -280,7 +285,7 @@ void validate_config(const Config& config, const KeySources* sources) {
   check_checkpoint(c, config.checkpoint);
   check_eval(c, config.eval);
   check_distributed(c, config.distributed);
-  c.one_of("logging.level", config.logging.level, {"trace", "debug", "info", "warn", "error", "off"});
+  c.one_of("logging.level", config.logging.level, log_level_names());
 }
 
 void validate_config(const Config& config) { validate_config(config, nullptr); }

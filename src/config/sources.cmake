@@ -1,6 +1,7 @@
 sasmlm_add_module(config
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/config_dump.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/config_key.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_loader.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_reader.cpp
     ${CMAKE_CURRENT_LIST_DIR}/config_validator.cpp

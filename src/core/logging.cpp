@@ -6,9 +6,11 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/log_levels.h"
 
 namespace sasmlm {
 namespace {
@@ -17,12 +19,10 @@ spdlog::sink_ptr g_console_sink;  // the stderr sink, or null on ranks without c
 }  // namespace
 
 LogLevel parse_log_level(const std::string& name, const std::string& where) {
-  static const char* kNames[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
-  for (int i = 0; i < 7; ++i) {
-    if (name == kNames[i]) return static_cast<LogLevel>(i);
-  }
-  throw UserError(where + ": unknown log level '" + name +
-                  "', expected one of trace, debug, info, warn, error, critical, off");
+  if (std::optional<LogLevel> level = find_log_level(name)) return *level;
+  std::string list;
+  for (const std::string& known : log_level_names()) list += (list.empty() ? "" : ", ") + known;
+  throw UserError(where + ": unknown log level '" + name + "', expected one of " + list);
 }
 
 void setup_logging(const std::string& level, const std::string& log_file, bool console) {

@@ -4,6 +4,7 @@ sasmlm_add_module(core
     ${CMAKE_CURRENT_LIST_DIR}/cpu_threads.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/file_util.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/name_suggestion.cpp
     ${CMAKE_CURRENT_LIST_DIR}/output_path.cpp
     ${CMAKE_CURRENT_LIST_DIR}/run_dir_lock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/size_limits.cpp

@@ -4,19 +4,11 @@
 #include <cctype>
 #include <map>
 
+#include "sasmlm/config/config_key.h"
 #include "sasmlm/core/error.h"
 
 namespace sasmlm {
 namespace {
-
-bool is_index(const std::string& part) {
-  if (part.empty()) return false;
-  for (char c : part) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
 
 bool name_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '+' || c == '-' || c == '=';
@@ -40,7 +32,7 @@ std::string sanitize(const std::string& text) {
 std::string short_label(const std::string& key) {
   const auto parts = split_key(key);
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    if (is_index(*it)) continue;
+    if (is_list_index(*it)) continue;
     return *it == "lambda" ? "lam" : *it;
   }
   return key;
@@ -123,17 +115,6 @@ void check_name(const SweepSpec& spec, const SweepPoint& point) {
 }
 
 }  // namespace
-
-std::vector<std::string> split_key(const std::string& key) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t dot = key.find('.', start);
-    parts.push_back(key.substr(start, dot - start));
-    if (dot == std::string::npos) return parts;
-    start = dot + 1;
-  }
-}
 
 std::vector<std::string> sweep_axis_keys(const SweepSpec& spec) {
   std::vector<std::string> keys;

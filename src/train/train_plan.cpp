@@ -46,8 +46,14 @@ std::string count_text(double n) {
 uintmax_t require_file(const std::string& key, const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
+    // The key names a list item as data.train[0]; --set spells the same path data.train.0.
+    std::string set_key = key;
+    const size_t open = set_key.find('[');
+    if (open != std::string::npos && set_key.back() == ']') {
+      set_key = cat(set_key.substr(0, open), ".", set_key.substr(open + 1, set_key.size() - open - 2));
+    }
     throw UserError(cat(key, ": ", path, " not found (hint: paths in a config are relative to the directory "
-                                         "sasmlm runs in, or set it with --set ", key, "=...)"));
+                                         "sasmlm runs in, or set it with --set ", set_key, "=...)"));
   }
   return fs::file_size(path, ec);
 }

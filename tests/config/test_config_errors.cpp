@@ -110,6 +110,34 @@ TEST(ConfigErrors, SetSyntax) {
             "--set: sas.schedule[0].lambda: expected a number, got 'x'");
 }
 
+// A --set path into a list names the key, the index and the list's length; the item's value gets the list's checks.
+TEST(ConfigErrors, SetListIndex) {
+  const std::string yaml = "sas:\n  schedule:\n    - {until: 100, lambda: 0.001}\n    - {lambda: 0}\n";
+  EXPECT_EQ(load_error(yaml, {"sas.schedule.2.until=5"}),
+            "--set: sas.schedule.2.until: index 2 is out of range: sas.schedule has 2 item(s) (hint: give the whole "
+            "list to change its length)");
+  EXPECT_EQ(load_error("", {"data.train.0=a.conllu"}),
+            "--set: data.train.0: index 0 is out of range: data.train has 0 item(s) (hint: give the whole list to "
+            "change its length)");
+  EXPECT_EQ(load_error(yaml, {"sas.schedule.99999999999999999999.until=5"}),
+            "--set: sas.schedule.99999999999999999999.until: index 99999999999999999999 is out of range: "
+            "sas.schedule has 2 item(s) (hint: give the whole list to change its length)");
+  EXPECT_EQ(load_error(yaml, {"trainer.lr.0=5"}),
+            "--set: trainer.lr.0: trainer.lr is a single value, not a list: index 0 does not apply");
+  EXPECT_EQ(load_error(yaml, {"sas.schedule.0.until.x=5"}),
+            "--set: sas.schedule.0.until.x: sas.schedule.0.until is a single value, not a list: it has no 'x'");
+  EXPECT_EQ(load_error(yaml, {"sas.schedule.first.until=5"}),
+            "--set: sas.schedule.first.until: sas.schedule is a list: expected an item index, got 'first'");
+  EXPECT_EQ(load_error(yaml, {"sas.schedule.1.until.x=5"}),
+            "--set: sas.schedule.1.until.x: sas.schedule.1 has no 'until'");
+  // Keys inside an item get the reader's did-you-mean, values its type and range checks.
+  EXPECT_EQ(load_error(yaml, {"sas.schedule.0.lamda=5"}),
+            "--set: sas.schedule[0].lamda: unknown key (did you mean 'lambda'?)");
+  EXPECT_EQ(load_error(yaml, {"sas.schedule.0.until=soon"}),
+            "--set: sas.schedule[0].until: expected an integer, got 'soon'");
+  EXPECT_EQ(load_error(yaml, {"sas.schedul.0.until=5"}), "--set: sas.schedul: unknown key (did you mean 'schedule'?)");
+}
+
 TEST(ConfigErrors, MissingConfigFile) {
   test::TempDir dir;
   std::string path = (dir / "absent.yaml").string();

@@ -134,6 +134,32 @@ TEST(ConfigLoading, SetOverridesScalarsListsAndSchedule) {
   EXPECT_EQ(c.eval.uas, "");
 }
 
+// --set reaches into a list field by index, as sweep axes do (config_key.h): the item is edited in the list the file
+// gave, the other items keep their values, and edits to one list compose in order.
+TEST(ConfigLoading, SetReachesIntoListsByIndex) {
+  const std::string yaml =
+      "data:\n  train: [a.conllu, b.conllu]\ncheckpoint:\n  at: [10, 20, 30]\n"
+      "sas:\n  schedule:\n    - {until: 100, lambda: 0.001}\n    - {lambda: 0}\n";
+  Config c = load_config_from_string(yaml, "cfg.yaml",
+                                     {"sas.schedule.0.until=5", "sas.schedule.0.lambda=-0.5", "sas.schedule.0.ramp_to=0",
+                                      "data.train.1=c.conllu", "checkpoint.at.2=40"});
+  ASSERT_EQ(c.sas.schedule.size(), 2u);
+  EXPECT_EQ(c.sas.schedule[0].until, 5);
+  EXPECT_DOUBLE_EQ(c.sas.schedule[0].lambda, -0.5);
+  EXPECT_EQ(c.sas.schedule[0].ramp_to, 0.0);  // an optional key absent from the item is added
+  EXPECT_FALSE(c.sas.schedule[1].until.has_value());
+  EXPECT_DOUBLE_EQ(c.sas.schedule[1].lambda, 0.0);
+  EXPECT_EQ(c.data.train, (std::vector<std::string>{"a.conllu", "c.conllu"}));
+  EXPECT_EQ(c.checkpoint.at, (std::vector<int64_t>{10, 20, 40}));
+  // A whole item, and an index into a list that an earlier --set gave.
+  c = load_config_from_string(yaml, "cfg.yaml",
+                              {"sas.schedule=[{lambda: 1}]", "sas.schedule.0={until: 7, lambda: 2}",
+                               "sas.schedule=[{until: 7, lambda: 2}, {lambda: 3}]", "sas.schedule.1.lambda=4"});
+  ASSERT_EQ(c.sas.schedule.size(), 2u);
+  EXPECT_EQ(c.sas.schedule[0].until, 7);
+  EXPECT_DOUBLE_EQ(c.sas.schedule[1].lambda, 4.0);
+}
+
 TEST(ConfigLoading, SetWholeSectionMergesItsKeys) {
   Config c = load_config_from_string("trainer:\n  lr: 0.1\n  batch_size: 4\n", "cfg.yaml",
                                      {"trainer={max_steps: 5, batch_size: 2}"});

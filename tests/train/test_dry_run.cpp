@@ -56,6 +56,8 @@ TEST(DryRun, AMissingInputIsOneErrorLineNamingTheKey) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err.rfind("error: data.train[0]: " + (tmp / "wikipedia.conllu").string() + " not found", 0), 0u)
       << r.err;
+  // The hint spells the key the way --set accepts it.
+  EXPECT_NE(r.err.find("set it with --set data.train.0=...)"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -207,9 +207,9 @@ TEST(TrainingRun, BadInputIsOneErrorLineAndExitCodeTwo) {
   // Unknown option and unknown command.
   r = test::run_cli("train --confg x");
   EXPECT_EQ(r.exit_code, kExitUserError);
-  EXPECT_EQ(r.err, "error: sasmlm train: unknown option --confg (see sasmlm train --help)\n");
+  EXPECT_EQ(r.err, "error: sasmlm train: unknown option --confg (did you mean --config?)\n");
   r = test::run_cli("trian");
-  EXPECT_EQ(r.err, "error: unknown command 'trian' (see sasmlm --help)\n");
+  EXPECT_EQ(r.err, "error: unknown command 'trian' (did you mean 'train'?)\n");
 }
 
 TEST(TrainingRun, HelpAndVersion) {

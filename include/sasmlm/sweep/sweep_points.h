@@ -26,9 +26,6 @@ struct SweepPoint {
 // the same name (naming both points).
 std::vector<SweepPoint> expand_sweep(const SweepSpec& spec);
 
-// "sas.schedule.0.until" -> {"sas", "schedule", "0", "until"}.
-std::vector<std::string> split_key(const std::string& key);
-
 // The axis keys in point order: grid axes, then zip axes.
 std::vector<std::string> sweep_axis_keys(const SweepSpec& spec);
 
