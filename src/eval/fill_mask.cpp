@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sasmlm/core/error.h"
+#include "sasmlm/eval/eval_mode_guard.h"
 
 namespace sasmlm {
 namespace {
@@ -75,17 +76,17 @@ FillMaskResult fill_mask(BertForMaskedLM& model, const Tokenizer& tokenizer, con
                     "); hint: write [MASK] in the text, or its id in --ids");
   }
 
-  const bool was_training = model->is_training();
-  model->eval();
-  torch::NoGradGuard no_grad;
-  const auto device = model->parameters().front().device();
-  const auto input = torch::tensor(std::vector<int64_t>(ids.begin(), ids.end()), torch::kInt64)
-                         .unsqueeze(0)
-                         .to(device);                                   // (1, T)
-  const auto hidden = model->encode(input, torch::Tensor());           // (1, T, H); no padding
-  const auto all = torch::arange(int64_t(ids.size()), torch::TensorOptions().dtype(torch::kInt64).device(device));
-  result.logits = model->mlm_logits(hidden, all).to(torch::kCPU, torch::kFloat32).contiguous();  // (T, V)
-  model->train(was_training);
+  {
+    EvalModeGuard eval_mode(model);  // dropout off; the caller's mode comes back also when this throws
+    torch::NoGradGuard no_grad;
+    const auto device = model->parameters().front().device();
+    const auto input = torch::tensor(std::vector<int64_t>(ids.begin(), ids.end()), torch::kInt64)
+                           .unsqueeze(0)
+                           .to(device);                                   // (1, T)
+    const auto hidden = model->encode(input, torch::Tensor());           // (1, T, H); no padding
+    const auto all = torch::arange(int64_t(ids.size()), torch::TensorOptions().dtype(torch::kInt64).device(device));
+    result.logits = model->mlm_logits(hidden, all).to(torch::kCPU, torch::kFloat32).contiguous();  // (T, V)
+  }
 
   const int64_t k = std::min<int64_t>(top_k, options.vocab_size);
   const auto positions = torch::tensor(mask_positions, torch::kInt64);

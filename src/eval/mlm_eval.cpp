@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "sasmlm/data/loader.h"
+#include "sasmlm/eval/eval_mode_guard.h"
 #include "sasmlm/model/mlm_loss.h"
 #include "sasmlm/sas/regularizer.h"
 
@@ -12,8 +13,7 @@ namespace sasmlm {
 MlmEvalResult evaluate_mlm(BertForMaskedLM& model, const SequenceSource& source, const MaskingOptions& masking,
                            uint64_t mask_seed, int64_t batch_size, int64_t max_batches, const torch::Device& device) {
   MlmEvalResult result;
-  const bool was_training = model->is_training();
-  model->eval();
+  EvalModeGuard eval_mode(model);  // dropout off; the caller's mode comes back also when this throws
   torch::NoGradGuard no_grad;
   // The paper's definition whatever the run's own sas.* options are (a control variant must not change the yardstick).
   const std::unique_ptr<Regularizer> sas = make_regularizer(SasConfig{}, model->options().layers);
@@ -42,7 +42,6 @@ MlmEvalResult evaluate_mlm(BertForMaskedLM& model, const SequenceSource& source,
     result.accuracy = double(correct) / double(result.masked);
   }
   if (result.arcs > 0) result.sas_r_per_arc = sas_sum / double(result.arcs);
-  if (was_training) model->train();
   return result;
 }
 
