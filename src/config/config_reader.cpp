@@ -31,8 +31,13 @@ struct Origin {
   }
 };
 
+// `at` null: no source to name (a key checked without a value, check_config_key).
+[[noreturn]] void fail(const KeySource* at, const std::string& key, const std::string& problem) {
+  throw UserError(config_message(at, key, problem));
+}
+
 [[noreturn]] void fail(const KeySource& at, const std::string& key, const std::string& problem) {
-  throw UserError(config_message(&at, key, problem));
+  fail(&at, key, problem);
 }
 
 std::string element_key(const std::string& key, size_t index) { return key + "[" + std::to_string(index) + "]"; }
@@ -232,10 +237,6 @@ void apply_section(const Origin& origin, const YAML::Node& node, const KeySource
 
 // ---- Paths into list fields ---------------------------------------------------------------------------------
 
-[[noreturn]] void fail_at(const KeySource* at, const std::string& key, const std::string& problem) {
-  throw UserError(config_message(at, key, problem));
-}
-
 // Places `value` (null: only checks the path) at parts[2..] inside `node`, the current value of the field
 // parts[0].parts[1]: a number selects a list item, a name a key inside one (added when it is the last part: reading
 // the field back checks the name). Messages name the key, the index and the list's length.
@@ -247,12 +248,12 @@ void place_at_path(YAML::Node node, const std::vector<std::string>& parts, const
     const bool last = i + 1 == parts.size();
     // reset(), not operator=: assigning a yaml-cpp node writes through to the tree it came from.
     if (node.IsSequence()) {
-      if (!is_list_index(part)) fail_at(at, key, path + " is a list: expected an item index, got '" + part + "'");
+      if (!is_list_index(part)) fail(at, key, path + " is a list: expected an item index, got '" + part + "'");
       const size_t length = node.size();
       // More digits than any list has items: out of range without overflowing the conversion.
       const size_t index = part.size() > 9 ? length : std::stoul(part);
       if (index >= length) {
-        fail_at(at, key, "index " + part + " is out of range: " + path + " has " + std::to_string(length) +
+        fail(at, key, "index " + part + " is out of range: " + path + " has " + std::to_string(length) +
                              " item(s) (hint: give the whole list to change its length)");
       }
       if (!last) {
@@ -261,14 +262,14 @@ void place_at_path(YAML::Node node, const std::vector<std::string>& parts, const
         node[index] = *value;
       }
     } else if (node.IsMap()) {
-      if (!last && !node[part]) fail_at(at, key, path + " has no '" + part + "'");
+      if (!last && !node[part]) fail(at, key, path + " has no '" + part + "'");
       if (!last) {
         node.reset(node[part]);
       } else if (value != nullptr) {
         node[part] = *value;
       }
     } else {
-      fail_at(at, key, path + " is a single value, not a list: " +
+      fail(at, key, path + " is a single value, not a list: " +
                            (is_list_index(part) ? "index " + part + " does not apply" : "it has no '" + part + "'"));
     }
     path += "." + part;
@@ -319,7 +320,7 @@ void ConfigReader::override_key(const std::string& key, const YAML::Node* value,
   Origin origin{"--set", false, &sources_};
   const std::vector<std::string> parts = split_key(key);
   const std::string& section = parts[0];
-  if (section == kBaseKey) fail_at(at, key, "'base' can only be given in a config file");
+  if (section == kBaseKey) fail(at, key, "'base' can only be given in a config file");
   bool found = false;
   auto applier = [&](const char* name, auto& s) {
     if (found || section != name) return;
@@ -332,7 +333,7 @@ void ConfigReader::override_key(const std::string& key, const YAML::Node* value,
     const std::string field_key = section + "." + field;
     const std::vector<std::string> names = field_names(s);
     if (std::find(names.begin(), names.end(), field) == names.end()) {
-      fail_at(at, field_key, unknown_key_problem(field, names, all_dotted_keys()));
+      fail(at, field_key, unknown_key_problem(field, names, all_dotted_keys()));
     }
     if (parts.size() == 2) {
       if (value != nullptr) read_field(origin, s, field, *value, *at, key);
@@ -347,7 +348,7 @@ void ConfigReader::override_key(const std::string& key, const YAML::Node* value,
   config_.visit_sections(applier);
   if (!found) {
     // A bare field name (`--set max_steps=5`) finds its section through the cross-section hint.
-    fail_at(at, section, unknown_key_problem(section, section_names(config_), all_dotted_keys()));
+    fail(at, section, unknown_key_problem(section, section_names(config_), all_dotted_keys()));
   }
 }
 
