@@ -14,11 +14,11 @@ set(SASMLM_FUZZ_COMPILE_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-o
     -fno-sanitize-recover=undefined -gline-tables-only)
 set(SASMLM_FUZZ_LINK_FLAGS -fsanitize=fuzzer,address,undefined)
 
-# Sources shared by every target (core: errors, checksums, files; logging stays uninstrumented in sasmlm_log).
-set(SASMLM_FUZZ_CORE_SOURCES
-  ${PROJECT_SOURCE_DIR}/src/core/checksum.cpp
-  ${PROJECT_SOURCE_DIR}/src/core/error.cpp
-  ${PROJECT_SOURCE_DIR}/src/core/file_util.cpp)
+# Sources shared by every target: the core module, read from its library target so that a new core file (which
+# another module may call) cannot be missed here, less cpu_threads.cpp, the one core file that needs torch.
+# Logging stays uninstrumented in sasmlm_log.
+get_target_property(SASMLM_FUZZ_CORE_SOURCES sasmlm_lib_core SOURCES)
+list(FILTER SASMLM_FUZZ_CORE_SOURCES EXCLUDE REGEX "/cpu_threads\\.cpp$")
 # The whole config module, read from its library target so that a new source file cannot be missed here.
 get_target_property(SASMLM_FUZZ_CONFIG_SOURCES sasmlm_lib_config SOURCES)
 
