@@ -48,8 +48,9 @@ int run_eval(const Args& args) {
   const EvalRunSummary summary = evaluate_run(dir, options);
   std::cout << "evaluated " << summary.evaluated.size() << " checkpoint(s), " << summary.already_done
             << " already in " << summary.eval_jsonl << "\n"
-            << "onsets: " << summary.onsets_json << "\n"
-            << "figure: scripts/plot_dynamics.py " << dir << "\n";
+            << "onsets: " << summary.onsets_json << "\n";
+  if (!summary.tensorboard_dir.empty()) std::cout << "TensorBoard: " << summary.tensorboard_dir << "\n";
+  std::cout << "figure: scripts/plot_dynamics.py " << dir << "\n";
   return kExitOk;
 }
 }  // namespace

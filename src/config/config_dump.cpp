@@ -68,7 +68,32 @@ std::string one_line(std::string text) {
   return text;
 }
 
+ConfigFieldValue field_value(int64_t value) { return double(value); }
+ConfigFieldValue field_value(double value) { return value; }
+ConfigFieldValue field_value(bool value) { return value; }
+ConfigFieldValue field_value(const std::string& value) { return value; }
+template <class T>
+ConfigFieldValue field_value(const std::vector<T>& values) { return format_value(values); }
+ConfigFieldValue field_value(const std::vector<SasWindow>& windows) {
+  std::string text = "[";
+  for (size_t i = 0; i < windows.size(); ++i) text += (i > 0 ? ", " : "") + format_window(windows[i]);
+  return text + "]";
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, ConfigFieldValue>> config_fields(const Config& config) {
+  Config copy = config;  // visit() takes a mutable struct
+  std::vector<std::pair<std::string, ConfigFieldValue>> fields;
+  auto per_section = [&](const char* section, auto& s) {
+    auto field = [&](const char* name, auto& ref, const char*) {
+      fields.emplace_back(std::string(section) + "." + name, field_value(ref));
+    };
+    s.visit(field);
+  };
+  copy.visit_sections(per_section);
+  return fields;
+}
 
 std::string dump_config(const Config& config) {
   Config copy = config;  // visit() takes a mutable struct

@@ -8,5 +8,7 @@ sasmlm_add_module(core
     ${CMAKE_CURRENT_LIST_DIR}/output_path.cpp
     ${CMAKE_CURRENT_LIST_DIR}/run_dir_lock.cpp
     ${CMAKE_CURRENT_LIST_DIR}/size_limits.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tensorboard_events.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/tensorboard_writer.cpp
 )
 target_link_libraries(sasmlm_lib_core PUBLIC sasmlm_log)

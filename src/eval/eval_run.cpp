@@ -11,6 +11,8 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/tensorboard_events.h"
+#include "sasmlm/core/tensorboard_writer.h"
 #include "sasmlm/data/masking.h"
 #include "sasmlm/data/prepared_source.h"
 #include "sasmlm/eval/mlm_eval.h"
@@ -202,6 +204,16 @@ EvalRunSummary evaluate_run(const std::string& run_dir, const EvalRunOptions& op
   summary.onsets = onsets_to_json(onsets_from_records(lines));
   summary.onsets["source"] = "eval.jsonl";
   write_file_atomic(summary.onsets_json, summary.onsets.dump(2) + "\n");
+  // A run that logs to TensorBoard gets these results beside its training curves, as the run "eval" (DIR/tb/eval),
+  // rewritten whole from eval.jsonl each time, so a checkpoint evaluated again never appears twice.
+  if (fs::is_directory(dir / "tb") && !lines.empty()) {
+    const std::string tb_eval = (dir / "tb" / "eval").string();
+    drop_tensorboard_events_after(tb_eval, -1);
+    TensorBoardWriter writer(tb_eval);
+    for (const auto& line : lines) writer.scalars(record_scalars("eval", line), line["step"].get<int64_t>());
+    writer.scalars(record_scalars("onsets", summary.onsets), lines.back()["step"].get<int64_t>());
+    summary.tensorboard_dir = tb_eval;
+  }
   return summary;
 }
 

@@ -7,7 +7,6 @@ sasmlm_add_module(train
     ${CMAKE_CURRENT_LIST_DIR}/optimizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/progress.cpp
     ${CMAKE_CURRENT_LIST_DIR}/signals.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/tensorboard_writer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/train_step.cpp
     ${CMAKE_CURRENT_LIST_DIR}/train_plan.cpp
     ${CMAKE_CURRENT_LIST_DIR}/trainer.cpp

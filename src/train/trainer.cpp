@@ -11,6 +11,8 @@
 
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/cpu_threads.h"
+#include "sasmlm/core/tensorboard_events.h"
+#include "sasmlm/core/tensorboard_writer.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
@@ -25,7 +27,6 @@
 #include "sasmlm/train/metrics_log.h"
 #include "sasmlm/train/optimizer.h"
 #include "sasmlm/train/signals.h"
-#include "sasmlm/train/tensorboard_writer.h"
 #include "sasmlm/train/train_step.h"
 #include "sasmlm/train/training_state.h"
 
@@ -128,6 +129,10 @@ void Trainer::setup() {
            "):\n", resolved);
 
   torch::set_num_threads(int(resolve_threads(c.trainer.threads, "trainer.threads")));
+  // Set either way: an earlier run in the same process may have left the other mode on the pool threads.
+  if (!set_flush_denormal(c.trainer.flush_denormal) && c.trainer.flush_denormal) {
+    log_warn("trainer.flush_denormal: this CPU cannot flush subnormal floats to zero; they stay IEEE subnormals");
+  }
   ctx_.device = choose_device(c.trainer.device);
   ctx_.bf16 = ctx_.device.is_cuda() && c.trainer.precision != "fp32";
   if (!ctx_.device.is_cuda() && c.trainer.precision == "bf16") {
@@ -246,9 +251,7 @@ void Trainer::evaluate() {
   if (probes_ && probes_->any()) record.update(probes_->run(ctx_.model, ctx_.device));
   metrics_->write(record);
   if (tensorboard_) {
-    if (record.contains("uas")) tensorboard_->scalar("dev/uas", record["uas"].get<double>(), snapshot_.counters.step);
-    tensorboard_->scalar("dev/mlm_loss", r.loss, snapshot_.counters.step);
-    tensorboard_->scalar("dev/mlm_accuracy", r.accuracy, snapshot_.counters.step);
+    tensorboard_->scalars(record_scalars("dev", record), snapshot_.counters.step);
     tensorboard_->flush();
   }
   log_info("eval step ", snapshot_.counters.step, ": dev mlm_loss ", fixed(r.loss, 4), " accuracy ",
@@ -273,6 +276,10 @@ void Trainer::write_onsets() {
   nlohmann::json onsets = onsets_to_json(onsets_from_records(std::move(dev)));
   onsets["source"] = "metrics.jsonl";
   write_file_atomic(run_dir_ / "onsets.json", onsets.dump(2) + "\n");
+  if (tensorboard_) {
+    tensorboard_->scalars(record_scalars("onsets", onsets), snapshot_.counters.step);
+    tensorboard_->flush();
+  }
   log_info("onsets (from the dev evaluations): ", onsets.dump());
 }
 
@@ -281,16 +288,13 @@ void Trainer::log_step(const StepStats& s, double seconds, int64_t tokens) {
   const int64_t done = s.step + 1;
   const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
   const double eta = elapsed / double(done - start_step_) * double(config_.trainer.max_steps - done);
-  metrics_->write({{"step", done}, {"mlm_loss", s.mlm_loss}, {"sas_loss", s.sas_loss}, {"lambda", s.lambda},
-                   {"lr", s.lr}, {"tokens_per_s", tokens_per_s}, {"grad_norm", s.grad_norm},
-                   {"masked_tokens", s.masked}, {"skipped_steps", snapshot_.counters.nonfinite_steps},
-                   {"elapsed_s", elapsed}});
+  const nlohmann::json record = {{"step", done}, {"mlm_loss", s.mlm_loss}, {"sas_loss", s.sas_loss},
+                                 {"lambda", s.lambda}, {"lr", s.lr}, {"tokens_per_s", tokens_per_s},
+                                 {"grad_norm", s.grad_norm}, {"masked_tokens", s.masked},
+                                 {"skipped_steps", snapshot_.counters.nonfinite_steps}, {"elapsed_s", elapsed}};
+  metrics_->write(record);
   if (tensorboard_) {
-    tensorboard_->scalar("train/mlm_loss", s.mlm_loss, done);
-    tensorboard_->scalar("train/sas_loss", s.sas_loss, done);
-    tensorboard_->scalar("train/lambda", s.lambda, done);
-    tensorboard_->scalar("train/lr", s.lr, done);
-    tensorboard_->scalar("train/tokens_per_s", tokens_per_s, done);
+    tensorboard_->scalars(record_scalars("train", record), done);
     tensorboard_->flush();
   }
   log_info("step ", done, "/", config_.trainer.max_steps, " mlm_loss ", fixed(s.mlm_loss, 4), " sas_loss ",
@@ -340,7 +344,12 @@ void Trainer::run() {
   snapshot_.counters.world_size = group_->world_size();
   if (group_->is_main()) metrics_ = std::make_unique<MetricsLog>((run_dir_ / "metrics.jsonl").string(), start_step_);
   if (group_->is_main() && config_.logging.tensorboard) {
-    tensorboard_ = std::make_unique<TensorBoardWriter>((run_dir_ / "tb").string());
+    // As metrics.jsonl: the events an interrupted run wrote after its checkpoint go, so no step appears twice.
+    const std::string tb_dir = (run_dir_ / "tb").string();
+    const int64_t dropped = drop_tensorboard_events_after(tb_dir, start_step_ > 0 ? start_step_ : -1);
+    if (dropped > 0) log_info("TensorBoard: dropped ", dropped, " events after step ", start_step_, " from ", tb_dir);
+    tensorboard_ = std::make_unique<TensorBoardWriter>(tb_dir);
+    if (start_step_ == 0) tensorboard_->hparams(config_fields(config_));
   }
   install_stop_handlers();
   LoaderOptions lo;

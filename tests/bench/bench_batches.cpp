@@ -14,6 +14,7 @@ BenchBatches fixed_train_batches(const Config& config, int64_t count) {
   BenchBatches out;
   out.vocab_size = data->vocab_size();
   out.batch_size = lo.batch_size;
+  out.tokenizer_checksum = data->tokenizer().checksum();
   Loader loader(make_split_source(data, "train"), lo, 0);
   for (int64_t i = 0; i < count; ++i) out.steps.push_back(loader.next());
   return out;

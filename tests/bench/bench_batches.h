@@ -15,6 +15,7 @@ struct BenchBatches {
   std::vector<StepBatches> steps;  // `count` optimizer steps' worth, in the loader's order
   int64_t vocab_size = 0;          // the prepared tokenizer's vocabulary (the model's rows)
   int64_t batch_size = 0;          // sequences per step
+  uint32_t tokenizer_checksum = 0;  // the prepared tokenizer's (a checkpoint restored on these batches must match)
 };
 
 BenchBatches fixed_train_batches(const Config& config, int64_t count);

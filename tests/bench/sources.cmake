@@ -19,3 +19,8 @@ add_executable(bench_train_worker ${CMAKE_CURRENT_LIST_DIR}/bench_train_worker.c
 target_link_libraries(bench_train_worker PRIVATE sasmlm_lib_train)  # the trainer and what it needs, no more
 sasmlm_target_settings(bench_train_worker)
 sasmlm_use_pch(bench_train_worker)
+
+add_executable(bench_denormal ${CMAKE_CURRENT_LIST_DIR}/bench_denormal.cpp ${CMAKE_CURRENT_LIST_DIR}/bench_batches.cpp)
+target_link_libraries(bench_denormal PRIVATE sasmlm_lib_train)
+sasmlm_target_settings(bench_denormal)
+sasmlm_use_pch(bench_denormal)

@@ -11,7 +11,6 @@ sasmlm_add_test_binary(train
     ${CMAKE_CURRENT_LIST_DIR}/test_sas_step_invariance.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_mixed_corpus.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_dry_run.cpp
-    ${CMAKE_CURRENT_LIST_DIR}/test_tensorboard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_training_run.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_run_dir_safety.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_hostile_input.cpp

@@ -7,12 +7,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
+#include "sasmlm/core/tensorboard_events.h"
 #include "sasmlm/train/checkpoint.h"
 #include "test_util.h"
 
@@ -156,6 +158,54 @@ TEST(TrainingRun, SigkillThenResumeReproducesTheLossesBitForBit) {
     EXPECT_EQ(a[size_t(i)]["mlm_loss"].get<double>(), b[size_t(i)]["mlm_loss"].get<double>())
         << "step " << i + 1 << " (killed at " << kill_at << ")";
     EXPECT_EQ(a[size_t(i)]["sas_loss"].get<double>(), b[size_t(i)]["sas_loss"].get<double>());
+  }
+}
+
+// TensorBoard after a kill and a resume: every tag at each step once (the killed run's events after its last
+// checkpoint are dropped, as its metrics.jsonl lines are), and every number of metrics.jsonl under some tag.
+TEST(TrainingRun, SigkillThenResumeWritesEachTensorBoardStepOnce) {
+  test::TempDir dir;
+  const int64_t steps = 30;
+  const std::string cfg = write_config(dir.path(), steps, "eval: {every: 5, max_batches: 2}\n");
+  std::mt19937 rng(std::random_device{}());
+  const int64_t kill_at = 6 + int64_t(rng() % 20);
+  pid_t pid = spawn_cli({"train", "--config", cfg}, dir.path());
+  wait_for_step(pid, dir / "run", kill_at);
+  kill(pid, SIGKILL);
+  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
+  auto resumed = test::run_cli("train --config " + cfg + " --resume auto");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+
+  std::map<std::string, std::map<int64_t, int>> seen;  // tag -> step -> times
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "run" / "tb")) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    bool intact = false;
+    for (const TensorBoardEvent& event : read_tensorboard_events(entry.path().string(), &intact)) {
+      for (const auto& [tag, value] : event.scalars) ++seen[tag][event.step];
+      for (const std::string& tag : event.other_tags) ++seen[tag][event.step];
+    }
+    EXPECT_TRUE(intact) << entry.path();
+  }
+  EXPECT_EQ(files, 2) << "one event file per session";
+  for (const auto& [tag, steps_seen] : seen) {
+    for (const auto& [step, times] : steps_seen) {
+      EXPECT_EQ(times, 1) << tag << " at step " << step << " (killed at " << kill_at << ")";
+    }
+  }
+  EXPECT_EQ(seen["train/mlm_loss"].size(), size_t(steps));
+  EXPECT_EQ(seen["dev/mlm_loss"].size(), size_t(steps / 5));
+  EXPECT_EQ(seen["_hparams_/session_start_info"].size(), 1u);
+  // Every number in metrics.jsonl has a tag: train/<key> and dev/<key> (nested ones under dev_<key>/...).
+  std::ifstream in(dir / "run" / "metrics.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    const std::string group = record.contains("split") ? "dev" : "train";
+    for (const auto& [key, value] : record.items()) {
+      if (key == "step" || !value.is_number()) continue;
+      EXPECT_TRUE(seen.count(group + "/" + key)) << group << "/" << key;
+    }
   }
 }
 

@@ -153,6 +153,7 @@ struct TrainerConfig {
   int64_t max_nonfinite_steps = 20;    // skipped non-finite steps tolerated before stopping
   int64_t log_every = 10;              // steps between log lines / metrics.jsonl records
   int64_t threads = 0;                 // intra-op CPU threads (0 = CPUs allowed to this process / local ranks)
+  bool flush_denormal = true;          // CPU: subnormal floats become 0 (x86 FTZ/DAZ); IEEE subnormals when false
   std::string device = "auto";         // auto | cpu | cuda
   std::string precision = "auto";      // auto (bf16 on CUDA, fp32 on CPU) | fp32 | bf16
   std::string adamw_impl = "auto";     // auto (fused on CUDA, per-tensor loop on CPU) | fused | loop
@@ -173,6 +174,7 @@ struct TrainerConfig {
     v("max_nonfinite_steps", max_nonfinite_steps, "skipped non-finite steps tolerated before stopping");
     v("log_every", log_every, "steps between log lines / metrics.jsonl records");
     v("threads", threads, "intra-op CPU threads (0 = CPUs allowed to this process / local ranks)");
+    v("flush_denormal", flush_denormal, "CPU: subnormal floats become 0 (x86 FTZ/DAZ); IEEE subnormals when false");
     v("device", device, "auto | cpu | cuda");
     v("precision", precision, "auto (bf16 on CUDA, fp32 on CPU) | fp32 | bf16");
     v("adamw_impl", adamw_impl, "auto (fused on CUDA, per-tensor loop on CPU) | fused | loop");

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "sasmlm/config/config.h"
@@ -31,6 +33,11 @@ Config load_config_from_string(const std::string& yaml, const std::string& name,
 // The resolved config as YAML: every section and field, each with its one-line comment (`# ...`). It round-trips
 // through load_config_from_string to an equal Config (source_path aside).
 std::string dump_config(const Config& config);
+
+// Every field of the config as (dotted key, value): numbers, bools and strings as themselves, lists (the schedule,
+// data paths) as their YAML flow text. A flat view for TensorBoard's hparams and other tables.
+using ConfigFieldValue = std::variant<double, bool, std::string>;
+std::vector<std::pair<std::string, ConfigFieldValue>> config_fields(const Config& config);
 
 // Range, enum and cross-field checks, done once; throws UserError naming the key. Called by the loaders, which
 // also prefix the file and line the offending value came from.

@@ -14,4 +14,10 @@ int64_t available_cpus();
 // (hundreds of threads on a few cores make no step, they only contend).
 int64_t resolve_threads(int64_t requested, const std::string& key);
 
+// Flush subnormal floats to zero (x86 FTZ + DAZ) on the calling thread and on every thread of torch's intra-op
+// pool, or restore IEEE subnormals. Why: a saturated softmax (SAS promotion, long training) underflows into
+// subnormals, which x86 handles in microcode, and its backward runs ~4x slower (docs/PERFORMANCE.md). Call after
+// torch::set_num_threads. Returns false where the CPU cannot flush (the mode is left unchanged).
+bool set_flush_denormal(bool on);
+
 }  // namespace sasmlm

@@ -34,13 +34,15 @@ struct EvalRunSummary {
   std::string eval_jsonl;          // DIR/eval.jsonl
   std::string onsets_json;         // DIR/onsets.json
   nlohmann::json onsets;           // its contents
+  std::string tensorboard_dir;     // DIR/tb/eval when the run logs to TensorBoard (DIR/tb exists), else ""
 };
 
 // Every checkpoint of DIR/checkpoints whose step DIR/eval.jsonl does not hold yet, in step order; each result is
 // appended to eval.jsonl as one line (the file is rewritten atomically after each checkpoint, so an interrupted
 // run loses at most the checkpoint in progress). Then the onsets of the whole series (onsets.h) go to
-// DIR/onsets.json. UserError when DIR has no checkpoints folder or eval.jsonl holds a line that is not a JSON object
-// with an integer step.
+// DIR/onsets.json, and when DIR/tb exists, every eval.jsonl line and the onsets to TensorBoard under DIR/tb/eval
+// (tags eval/..., onsets/...). UserError when DIR has no checkpoints folder or eval.jsonl holds a line that is not
+// a JSON object with an integer step.
 EvalRunSummary evaluate_run(const std::string& run_dir, const EvalRunOptions& options);
 
 }  // namespace sasmlm
