@@ -165,7 +165,9 @@ int run_local(const SweepSpec& spec, int64_t jobs) {
     return out;
   };
   const int code = local_sweep_exit_code(result);
-  if (!by_outcome[LocalOutcome::kFailed].empty()) std::cerr << "error: failed runs: " << names_of(LocalOutcome::kFailed) << "\n";
+  if (!by_outcome[LocalOutcome::kFailed].empty()) {
+    std::cerr << "error: failed runs: " << names_of(LocalOutcome::kFailed) << "\n";
+  }
   if (!by_outcome[LocalOutcome::kLocked].empty()) {
     std::cerr << "error: runs in use by another process, not started: " << names_of(LocalOutcome::kLocked) << "\n";
   }
@@ -220,8 +222,7 @@ Command sweep_command() {
   Command c;
   c.name = "sweep";
   c.summary = "sweeps: plan run directories and an sbatch script, run them here (--local), status, report";
-  c.usage =
-      "sasmlm sweep (plan [--submit] | run --local [--jobs N] | status | report) SWEEP.yaml [--log-level LEVEL]";
+  c.usage = "sasmlm sweep (plan [--submit] | run --local [--jobs N] | status | report) SWEEP.yaml [--log-level LEVEL]";
   c.options = {
       {"--submit", "", "plan: then submit DIR/sweep.sbatch with sbatch (runs not yet started or failed)"},
       {"--local", "", "run: train the runs not yet done on this machine, as children of this process (resumable)"},

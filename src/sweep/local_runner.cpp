@@ -42,7 +42,9 @@ constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGUSR1, SIGHUP};
 constexpr const char* kLauncherVariables[] = {"RANK",         "WORLD_SIZE",    "LOCAL_RANK",  "LOCAL_WORLD_SIZE",
                                               "SLURM_PROCID", "SLURM_STEP_ID", "SLURM_STEPID"};
 
-bool is_stop_signal(int sig) { return std::find(std::begin(kStopSignals), std::end(kStopSignals), sig) != std::end(kStopSignals); }
+bool is_stop_signal(int sig) {
+  return std::find(std::begin(kStopSignals), std::end(kStopSignals), sig) != std::end(kStopSignals);
+}
 
 // Blocks the stop signals and SIGCHLD in this thread for the runner's lifetime, so they wait in sigtimedwait instead
 // of killing the runner; the previous mask comes back at the end, after pending stop signals are taken (one that
@@ -184,8 +186,8 @@ class Runner {
       r.name = runs[i].point.name;
       r.index = runs[i].point.index;
       r.dir = runs[i].dir;
-      r.log = (fs::path(spec.out) / "logs" / (spec.slurm.job_name + "_local_" + std::to_string(r.index) + ".out"))
-                  .string();
+      r.log =
+          (fs::path(spec.out) / "logs" / (spec.slurm.job_name + "_local_" + std::to_string(r.index) + ".out")).string();
     }
   }
 
@@ -197,7 +199,8 @@ class Runner {
       const RunStatus status = read_run_status(runs_[i].dir, now);
       if (status.state == RunState::kDone) {
         result_.runs[i].outcome = LocalOutcome::kAlreadyDone;
-        say("skip", i, "done already (step " + std::to_string(status.step) + "/" + std::to_string(status.max_steps) + ")");
+        say("skip", i,
+            "done already (step " + std::to_string(status.step) + "/" + std::to_string(status.max_steps) + ")");
       } else {
         todo.push_back(i);
       }
@@ -296,8 +299,8 @@ class Runner {
     if (result_.stop_signal == 0) {
       result_.stop_signal = sig;
       if (options_.progress) {
-        options_.progress("stopping on signal " + std::to_string(sig) + " (" + strsignal(sig) + "): " +
-                          std::to_string(children_.size()) +
+        options_.progress("stopping on signal " + std::to_string(sig) + " (" + strsignal(sig) +
+                          "): " + std::to_string(children_.size()) +
                           " run(s) asked to checkpoint and exit (SIGTERM); a second signal kills them");
       }
       for (const Child& c : children_) ::kill(c.pid, SIGTERM);

@@ -26,8 +26,8 @@ namespace fs = std::filesystem;
 
 // A stand-in for `sasmlm train --config DIR/config.yaml --resume auto`: records its arguments, working directory,
 // CPU mask and RANK in DIR/calls, then acts by the run's name: *fail* exits 2, *crash* kills itself (SIGKILL),
-// *slow* waits for SIGTERM and exits 75 as the trainer does; any other run writes a training record at step 40
-// (the base config's trainer.max_steps) and exits 0.
+// *slow* waits (up to 10 s) for SIGTERM and exits 75 as the trainer does; any other run writes a training record
+// at step 40 (the base config's trainer.max_steps) and exits 0.
 constexpr const char* kFakeTrainer = R"SH(#!/bin/sh
 dir=$(dirname "$3")
 echo "args=$* cwd=$(pwd) rank=${RANK-unset} $(grep Cpus_allowed_list /proc/$$/status | tr -d '\t')" >> "$dir/calls"
@@ -38,7 +38,7 @@ case "$dir" in
   *slow*)
     trap 'echo "{\"step\": 10, \"mlm_loss\": 5.0}" >> "$dir/metrics.jsonl"; exit 75' TERM
     touch "$dir/started"
-    while true; do sleep 0.05; done ;;
+    i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done ;;  # no SIGTERM in 10 s: ends as done
 esac
 echo '{"step": 40, "mlm_loss": 4.0, "sas_loss": 0}' >> "$dir/metrics.jsonl"
 exit 0
@@ -147,7 +147,9 @@ TEST(LocalRunner, ResumesOnlyTheRunsNotDone) {
 }
 
 // Run names that pick the stand-in's behaviour: logging.file takes any word, and the template makes it the name.
-std::string behaviours(const std::string& names) { return "name: \"{logging.file}\"\ngrid:\n  logging.file: [" + names + "]\n"; }
+std::string behaviours(const std::string& names) {
+  return "name: \"{logging.file}\"\ngrid:\n  logging.file: [" + names + "]\n";
+}
 
 TEST(LocalRunner, FailingChildrenDoNotStopTheOthersAndSetTheExitCode) {
   Fixture f(behaviours("ok1, fail, crash, ok2"));
