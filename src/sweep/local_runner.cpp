@@ -258,6 +258,14 @@ class Runner {
   void start(size_t i) {
     LocalRunResult& r = result_.runs[i];
     const fs::path dir = runs_[i].dir;
+    // Looked at again now: another runner on the same sweep may have finished it meanwhile.
+    const RunStatus status = read_run_status(dir.string(), std::time(nullptr));
+    if (status.state == RunState::kDone) {
+      r.outcome = LocalOutcome::kAlreadyDone;
+      say("skip", i,
+          "done meanwhile (step " + std::to_string(status.step) + "/" + std::to_string(status.max_steps) + ")");
+      return;
+    }
     std::string held;
     if (locked_by_other(dir, held)) {
       r.outcome = LocalOutcome::kLocked;
