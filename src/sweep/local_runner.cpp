@@ -27,8 +27,6 @@
 #include "sasmlm/sweep/sbatch_script.h"
 #include "sasmlm/sweep/sweep_submit.h"
 
-extern char** environ;
-
 namespace sasmlm {
 namespace {
 
@@ -205,7 +203,7 @@ class Runner {
         todo.push_back(i);
       }
     }
-    slots_ = std::min<int64_t>(options_.jobs, std::max<size_t>(1, todo.size()));
+    slots_ = std::min<int64_t>(options_.jobs, std::max<int64_t>(1, int64_t(todo.size())));
     free_slots_.clear();
     for (int64_t s = 0; s < slots_; ++s) free_slots_.insert(s);
     ensure_directory(fs::path(spec_.out) / "logs");

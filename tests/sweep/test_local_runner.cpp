@@ -107,15 +107,14 @@ TEST(LocalRunner, RunsEveryPointAsTheSlurmTaskDoesThenSkipsThemWhenRunAgain) {
     EXPECT_EQ(read_file(dir / "exit_status").rfind("0 local-", 0), 0u) << read_file(dir / "exit_status");
     EXPECT_FALSE(fs::exists(dir / "heartbeat"));
     EXPECT_EQ(read_run_status(dir.string(), std::time(nullptr)).state, RunState::kDone);
-    const std::string calls = read_file(dir / "calls");
-    EXPECT_CONTAINS(calls, "args=train --config " + (dir / "config.yaml").string() + " --resume auto ");
-    EXPECT_CONTAINS(calls, "cwd=" + (f.dir / "work").string());
-    EXPECT_CONTAINS(calls, "rank=unset");
+    EXPECT_CONTAINS(read_file(dir / "calls"),
+                    "args=train --config " + (dir / "config.yaml").string() + " --resume auto ");
+    EXPECT_CONTAINS(read_file(dir / "calls"), "cwd=" + (f.dir / "work").string());
+    EXPECT_CONTAINS(read_file(dir / "calls"), "rank=unset");
     // Named like the Slurm task's log (<job name>_<job>_<task>.out), with the child's stdout and a header.
     EXPECT_EQ(r.log, (f.dir / "out" / "logs" / ("out_local_" + std::to_string(r.index) + ".out")).string());
-    const std::string log = read_file(r.log);
-    EXPECT_CONTAINS(log, "sweep: run " + r.name + " (local task " + std::to_string(r.index));
-    EXPECT_CONTAINS(log, "fake trainer output for " + dir.string());
+    EXPECT_CONTAINS(read_file(r.log), "sweep: run " + r.name + " (local task " + std::to_string(r.index));
+    EXPECT_CONTAINS(read_file(r.log), "fake trainer output for " + dir.string());
   }
   EXPECT_CONTAINS(f.all_lines(), "start    1/3 seed1: pid ");
   EXPECT_CONTAINS(f.all_lines(), "done     3/3 seed3: exit 0 after ");
@@ -204,8 +203,8 @@ TEST(LocalRunner, ARunDirectoryHeldByAnotherProcessIsReportedNotStarted) {
 
 TEST(LocalRunner, AStopSignalReachesTheChildrenAndTheRunnerWaitsForThem) {
   Fixture f(behaviours("slow1, slow2, ok"), 2);
-  // The signal comes once both children are up; it is sent to this (the runner's) thread, where run_sweep_local
-  // waits for it.
+  // The signal (Slurm's USR1 before a time limit; SIGTERM and SIGINT are handled alike) comes once both children are
+  // up; it is sent to this (the runner's) thread, where run_sweep_local waits for it.
   const pthread_t runner = ::pthread_self();
   std::atomic<bool> sent{false};
   std::thread signaller([&] {
@@ -213,12 +212,12 @@ TEST(LocalRunner, AStopSignalReachesTheChildrenAndTheRunnerWaitsForThem) {
       if (fs::exists(f.run_dir("slow1") / "started") && fs::exists(f.run_dir("slow2") / "started")) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
-    sent = ::pthread_kill(runner, SIGTERM) == 0;
+    sent = ::pthread_kill(runner, SIGUSR1) == 0;
   });
   const LocalSweepResult r = f.run();
   signaller.join();
   ASSERT_TRUE(sent);
-  EXPECT_EQ(r.stop_signal, SIGTERM);
+  EXPECT_EQ(r.stop_signal, SIGUSR1);
   for (int i : {0, 1}) {
     EXPECT_EQ(r.runs[i].outcome, LocalOutcome::kInterrupted) << r.runs[i].name;
     EXPECT_EQ(r.runs[i].exit_code, 75);
@@ -228,7 +227,7 @@ TEST(LocalRunner, AStopSignalReachesTheChildrenAndTheRunnerWaitsForThem) {
   EXPECT_EQ(r.runs[2].outcome, LocalOutcome::kNotStarted) << "a run was started after the stop signal";
   EXPECT_FALSE(fs::exists(f.run_dir("ok") / "calls"));
   EXPECT_EQ(local_sweep_exit_code(r), 75);
-  EXPECT_CONTAINS(f.all_lines(), "stopping on signal 15");
+  EXPECT_CONTAINS(f.all_lines(), "stopping on signal " + std::to_string(SIGUSR1));
 }
 
 TEST(LocalRunner, AutoThreadChildrenGetTheirShareOfTheCpus) {
