@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -7,10 +8,12 @@
 #include <optional>
 
 #include "commands.h"
+#include "sasmlm/core/cpu_threads.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/core/name_suggestion.h"
+#include "sasmlm/sweep/local_runner.h"
 #include "sasmlm/sweep/run_status.h"
 #include "sasmlm/sweep/sweep_file.h"
 #include "sasmlm/sweep/sweep_planner.h"
@@ -31,6 +34,14 @@ std::string padded(const std::string& text, size_t width) {
   return text.size() >= width ? text + " " : text + std::string(width - text.size(), ' ');
 }
 
+// Where the runs start: this very executable, in the current directory (relative config paths resolve against it).
+SbatchOptions launch_options() {
+  SbatchOptions options;
+  options.sasmlm_path = fs::read_symlink("/proc/self/exe").string();
+  options.workdir = fs::current_path().string();
+  return options;
+}
+
 int run_plan(const SweepSpec& spec, bool submit) {
   // Checked first, so a missing sbatch is reported before anything is written.
   std::string sbatch;
@@ -43,10 +54,7 @@ int run_plan(const SweepSpec& spec, bool submit) {
           spec.out + "/sweep.sbatch` where Slurm is installed)");
     }
   }
-  SbatchOptions options;
-  options.sasmlm_path = fs::read_symlink("/proc/self/exe").string();
-  options.workdir = fs::current_path().string();
-  const SweepPlan plan = plan_sweep(spec, options);
+  const SweepPlan plan = plan_sweep(spec, launch_options());
   size_t counts[3] = {0, 0, 0};
   for (const PlannedRun& run : plan.runs) {
     ++counts[int(run.action)];
@@ -126,21 +134,84 @@ int run_report(const SweepSpec& spec) {
   return kExitOk;
 }
 
+// `sweep run --local`: plan (safe to repeat), then train the runs that are not done as children of this process.
+int run_local(const SweepSpec& spec, int64_t jobs) {
+  const SbatchOptions plan_options = launch_options();
+  const SweepPlan plan = plan_sweep(spec, plan_options);
+  std::cout << plan.runs.size() << " runs in " << spec.out << ", " << jobs << " at a time\n" << std::flush;
+
+  LocalRunOptions options;
+  options.executable = plan_options.sasmlm_path;
+  options.workdir = plan_options.workdir;
+  options.jobs = jobs;
+  options.cpus = allowed_cpu_ids();
+  options.progress = [](const std::string& line) { std::cout << line << "\n" << std::flush; };
+  const LocalSweepResult result = run_sweep_local(spec, plan.runs, options);
+
+  std::map<LocalOutcome, std::vector<std::string>> by_outcome;
+  for (const LocalRunResult& r : result.runs) {
+    by_outcome[r.outcome].push_back(r.name + (r.exit_code && r.outcome == LocalOutcome::kFailed
+                                                  ? " (exit " + std::to_string(*r.exit_code) + ", log " + r.log + ")"
+                                                  : ""));
+  }
+  std::string summary;
+  for (const auto& [outcome, names] : by_outcome) {
+    summary += (summary.empty() ? "" : ", ") + std::to_string(names.size()) + " " + local_outcome_name(outcome);
+  }
+  std::cout << result.runs.size() << " runs: " << summary << "\n";
+  auto names_of = [&](LocalOutcome outcome) {
+    std::string out;
+    for (const std::string& name : by_outcome[outcome]) out += (out.empty() ? "" : ", ") + name;
+    return out;
+  };
+  const int code = local_sweep_exit_code(result);
+  if (!by_outcome[LocalOutcome::kFailed].empty()) {
+    std::cerr << "error: failed runs: " << names_of(LocalOutcome::kFailed) << "\n";
+  }
+  if (!by_outcome[LocalOutcome::kLocked].empty()) {
+    std::cerr << "error: runs in use by another process, not started: " << names_of(LocalOutcome::kLocked) << "\n";
+  }
+  if (code == kExitInterrupted) {
+    std::cerr << "interrupted" << (result.stop_signal != 0 ? " by signal " + std::to_string(result.stop_signal) : "")
+              << ": run the same command again to continue\n";
+  }
+  return code;
+}
+
 int run_sweep(const Args& args) {
+  static const std::vector<std::string> kActions = {"plan", "run", "status", "report"};
   if (args.positional.size() != 2) {
     throw UserError("sasmlm sweep: expected an action and a sweep file (usage: " + sweep_command().usage + ")");
   }
   const std::string& action = args.positional[0];
-  if (action != "plan" && action != "status" && action != "report") {
-    const std::string close = closest_name(action, {"plan", "status", "report"});
+  if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {
+    const std::string close = closest_name(action, kActions);
     throw UserError("sasmlm sweep: unknown action '" + action + "' (" +
-                    (close.empty() ? "expected plan, status or report" : "did you mean '" + close + "'?") + ")");
+                    (close.empty() ? "expected plan, run, status or report" : "did you mean '" + close + "'?") + ")");
   }
   const bool submit = args.has("--submit");
   if (submit && action != "plan") throw UserError("sasmlm sweep: --submit goes with plan");
+  for (const char* option : {"--local", "--jobs"}) {
+    if (args.has(option) && action != "run") throw UserError(std::string("sasmlm sweep: ") + option + " goes with run");
+  }
+  int64_t jobs = 1;
+  if (action == "run") {
+    if (!args.has("--local")) {
+      throw UserError(
+          "sasmlm sweep run: only --local is implemented (hint: `sasmlm sweep run SWEEP.yaml --local` trains the "
+          "runs on this machine; on Slurm use `sasmlm sweep plan SWEEP.yaml --submit`)");
+    }
+    jobs = args.get_int("--jobs", 1);
+    if (jobs < 1) {
+      throw UserError("--jobs: expected a positive number of runs at once, got " + std::to_string(jobs) +
+                      " (hint: --jobs 1 trains the runs one after another; this machine lets sasmlm use " +
+                      std::to_string(available_cpus()) + " CPU(s))");
+    }
+  }
   setup_logging(args.get("--log-level", "warn"), "", true);
   const SweepSpec spec = load_sweep_file(args.positional[1]);
   if (action == "plan") return run_plan(spec, submit);
+  if (action == "run") return run_local(spec, jobs);
   if (action == "status") return run_status(spec);
   return run_report(spec);
 }
@@ -150,10 +221,12 @@ int run_sweep(const Args& args) {
 Command sweep_command() {
   Command c;
   c.name = "sweep";
-  c.summary = "sweeps as Slurm job arrays: plan run directories and an sbatch script, status, report";
-  c.usage = "sasmlm sweep (plan | status | report) SWEEP.yaml [--submit] [--log-level LEVEL]";
+  c.summary = "sweeps: plan run directories and an sbatch script, run them here (--local), status, report";
+  c.usage = "sasmlm sweep (plan [--submit] | run --local [--jobs N] | status | report) SWEEP.yaml [--log-level LEVEL]";
   c.options = {
       {"--submit", "", "plan: then submit DIR/sweep.sbatch with sbatch (runs not yet started or failed)"},
+      {"--local", "", "run: train the runs not yet done on this machine, as children of this process (resumable)"},
+      {"--jobs", "N", "run --local: runs trained at once (default 1); auto-thread runs share the CPUs"},
       log_level_option("default warn"),
   };
   c.positional = "ACTION SWEEP.yaml";

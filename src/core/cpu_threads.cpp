@@ -14,11 +14,19 @@
 
 namespace sasmlm {
 
-int64_t available_cpus() {
-  int64_t cpus = int64_t(std::thread::hardware_concurrency());
+std::vector<int> allowed_cpu_ids() {
+  std::vector<int> ids;
   cpu_set_t set;
-  if (sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
-  return std::max<int64_t>(1, cpus);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return ids;
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &set)) ids.push_back(cpu);
+  }
+  return ids;
+}
+
+int64_t available_cpus() {
+  const std::vector<int> ids = allowed_cpu_ids();
+  return std::max<int64_t>(1, ids.empty() ? int64_t(std::thread::hardware_concurrency()) : int64_t(ids.size()));
 }
 
 int64_t resolve_threads(int64_t requested, const std::string& key) {

@@ -1,6 +1,7 @@
 # No torch headers here (docs/ARCHITECTURE.md): the module compiles in seconds without the precompiled header.
 sasmlm_add_module(sweep NO_PCH
   SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/local_runner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/run_metrics.cpp
     ${CMAKE_CURRENT_LIST_DIR}/run_status.cpp
     ${CMAKE_CURRENT_LIST_DIR}/sbatch_script.cpp

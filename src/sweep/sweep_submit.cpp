@@ -19,8 +19,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+}  // namespace
 
-std::string utc_now() {
+std::string utc_timestamp() {
   char text[32];
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -28,8 +29,6 @@ std::string utc_now() {
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return text;
 }
-
-}  // namespace
 
 std::string shell_quote(const std::string& text) {
   std::string out = "'";
@@ -78,7 +77,7 @@ Submission submit_sweep(const SweepSpec& spec, const std::string& sbatch, const 
   }
   submission.job_id = id;
   const nlohmann::json record = {
-      {"job_id", id}, {"array", submission.array}, {"submitted_at", utc_now()}, {"sweep", spec.path}};
+      {"job_id", id}, {"array", submission.array}, {"submitted_at", utc_timestamp()}, {"sweep", spec.path}};
   std::ofstream log(fs::path(spec.out) / "submissions.jsonl", std::ios::app);
   log << record.dump() << "\n";
   if (!log) throw UserError("submitted job " + id + " but cannot append to " + spec.out + "/submissions.jsonl");

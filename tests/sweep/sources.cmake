@@ -1,5 +1,6 @@
 sasmlm_add_test_binary(sweep
   SOURCES
+    ${CMAKE_CURRENT_LIST_DIR}/test_local_runner.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_run_status.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_sbatch_script.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_sweep_cli.cpp

@@ -110,5 +110,80 @@ TEST(SweepCli, ReportWritesTablesAndFigure) {
   }
 }
 
+TEST(SweepCli, RunChecksItsOptionsBeforeWriting) {
+  SASMLM_REQUIRE_CLI();
+  TempDir dir;
+  write_sweep(dir, "grid:\n  run.seed: [1, 2]\n");
+  const std::string sweep = (dir / "sweep.yaml").string();
+  for (const char* jobs : {"0", "-3"}) {
+    CliResult r = run_cli("sweep run " + sweep + " --local --jobs " + jobs);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_CONTAINS(r.err, std::string("error: --jobs: expected a positive number of runs at once, got ") + jobs +
+                               " (hint: --jobs 1 trains the runs one after another");
+  }
+  CliResult word = run_cli("sweep run " + sweep + " --local --jobs two");
+  EXPECT_EQ(word.exit_code, 2);
+  EXPECT_CONTAINS(word.err, "--jobs: expected an integer, got 'two'");
+  CliResult slurm = run_cli("sweep run " + sweep);
+  EXPECT_EQ(slurm.exit_code, 2);
+  EXPECT_CONTAINS(slurm.err, "sasmlm sweep run: only --local is implemented");
+  CliResult misplaced = run_cli("sweep status " + sweep + " --jobs 2");
+  EXPECT_EQ(misplaced.exit_code, 2);
+  EXPECT_CONTAINS(misplaced.err, "sasmlm sweep: --jobs goes with run");
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+TEST(SweepCli, RunLocalNamesTheFailedRunsAndStatusSeesThem) {
+  SASMLM_REQUIRE_CLI();
+  TempDir dir;
+  // The base config's train.conllu does not exist: every trainer stops with exit 2 while preparing its data.
+  write_sweep(dir, "grid:\n  run.seed: [1, 2]\n");
+  const std::string sweep = (dir / "sweep.yaml").string();
+  CliResult r = run_cli("sweep run " + sweep + " --local --jobs 2");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  const std::string log0 = (dir / "out" / "logs" / "out_local_0.out").string();
+  EXPECT_CONTAINS(r.out, "FAILED   1/2 seed1: exit 2 after ");
+  EXPECT_CONTAINS(r.out, "2 runs: 2 failed");
+  EXPECT_CONTAINS(r.err, "error: failed runs: seed1 (exit 2, log " + log0 + "), seed2 (exit 2, log ");
+  EXPECT_CONTAINS(read_file(log0), "error: ");
+  EXPECT_CONTAINS(read_file(log0), "train.conllu");
+  CliResult status = run_cli("sweep status " + sweep);
+  EXPECT_CONTAINS(status.out, "exit code 2");
+  EXPECT_CONTAINS(status.out, "2 failed");
+}
+
+TEST(SweepCli, RunLocalTrainsEveryRunOnceThenReports) {
+  SASMLM_REQUIRE_CLI();
+  TempDir dir;
+  const fs::path corpus = synth_corpus(300, 5);
+  write_sweep(dir, "grid:\n  run.seed: [1, 2]\n",
+              "data: {train: [" + (corpus / "train.conllu").string() + "], dev: [" + (corpus / "dev.conllu").string() +
+                  "], max_seq_len: 64}\n"
+                  "tokenizer: {vocab_size: 300}\n"
+                  "model: {preset: tiny, layers: 2, hidden: 64, heads: 2}\n"
+                  "trainer: {max_steps: 4, batch_size: 4, warmup_steps: 1, log_every: 2}\n"
+                  "checkpoint: {every: 2, keep_last: 2}\n"
+                  "eval: {every: 0}\n"
+                  "logging: {level: warn, tensorboard: false}\n");
+  const std::string sweep = (dir / "sweep.yaml").string();
+  CliResult first = run_cli("sweep run " + sweep + " --local --jobs 2");
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_CONTAINS(first.out, "2 runs in " + (dir / "out").string() + ", 2 at a time");
+  EXPECT_CONTAINS(first.out, "start    1/2 seed1: pid ");
+  EXPECT_CONTAINS(first.out, "done     2/2 seed2: exit 0 after ");
+  EXPECT_CONTAINS(first.out, "2 runs: 2 done");
+  EXPECT_EQ(read_file(dir / "out" / "seed1" / "exit_status").rfind("0 local-", 0), 0u);
+  CliResult status = run_cli("sweep status " + sweep);
+  EXPECT_CONTAINS(status.out, "2 done");
+  CliResult report = run_cli("sweep report " + sweep);
+  EXPECT_CONTAINS(report.out, "| seed1 | done | 4 | 1 |");
+  EXPECT_CONTAINS(report.out, "| seed2 | done | 4 | 2 |");
+  // Again: nothing left to train.
+  CliResult second = run_cli("sweep run " + sweep + " --local --jobs 2");
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_CONTAINS(second.out, "skip     1/2 seed1: done already (step 4/4)");
+  EXPECT_CONTAINS(second.out, "2 runs: 2 done before");
+}
+
 }  // namespace
 }  // namespace sasmlm::test

@@ -3,10 +3,15 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sasmlm {
 
-// CPUs this process may run on: its affinity mask (which Slurm and taskset set), else the hardware count.
+// The ids of the CPUs this process may run on (its affinity mask, which Slurm and taskset set), ascending; empty
+// when the mask cannot be read.
+std::vector<int> allowed_cpu_ids();
+
+// CPUs this process may run on: the size of its affinity mask, else the hardware count.
 int64_t available_cpus();
 
 // trainer.threads = 0: available_cpus() (or Slurm's --cpus-per-task) divided among the LOCAL_WORLD_SIZE processes

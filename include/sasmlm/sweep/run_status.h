@@ -1,5 +1,6 @@
 // The state of one run, read from its directory alone (no Slurm query), so it works on a login node, after the
-// job is gone, and for runs started by hand.
+// job is gone, and for runs started by hand. A Slurm task (sbatch_script.h) and the local runner (local_runner.h)
+// write the same heartbeat and exit_status files.
 //
 //   done         metrics.jsonl has a training record at trainer.max_steps
 //   running      DIR/heartbeat was touched in the last 3 heartbeat periods, or metrics.jsonl changed in that time

@@ -14,6 +14,9 @@ std::string find_on_path(const std::string& program);
 // Single-quotes `text` for a POSIX shell command line.
 std::string shell_quote(const std::string& text);
 
+// The current UTC time as `date -u +%FT%TZ` prints it (2026-12-06T02:46:28Z), as the sweep's records carry it.
+std::string utc_timestamp();
+
 struct Submission {
   std::string job_id;  // the array's job id
   std::string array;   // the --array range submitted, e.g. "0-3" or "1,3"
