@@ -96,6 +96,7 @@ Config unusual_config() {
   c.trainer.max_nonfinite_steps = 5;
   c.trainer.log_every = 1;
   c.trainer.threads = 2;
+  c.trainer.flush_denormal = false;
   c.trainer.device = "cpu";
   c.trainer.precision = "fp32";
   c.trainer.adamw_impl = "fused";
