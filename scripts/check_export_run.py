@@ -109,7 +109,12 @@ def main():
                 state = json.load(f)
             source = state["source_checkpoint"]["path"]
             model = AutoModelForMaskedLM.from_pretrained(path).eval()
-            tokenizer = AutoTokenizer.from_pretrained(path)
+            try:
+                tokenizer = AutoTokenizer.from_pretrained(path)
+            except (ImportError, ValueError) as e:
+                hint = " (hint: pip install sentencepiece protobuf)" if os.path.exists(
+                    os.path.join(path, "spiece.model")) else ""
+                raise SystemExit(f"FAIL: {path}: AutoTokenizer cannot load it: {e}{hint}")
             key = b"".join(open(os.path.join(path, f), "rb").read()
                            for f in ("spiece.model", "vocab.txt", "tokenizer_config.json")
                            if os.path.exists(os.path.join(path, f)))
