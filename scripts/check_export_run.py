@@ -3,9 +3,10 @@
 with transformers' AutoModelForMaskedLM and AutoTokenizer (no custom code), carry trainer_state.json, and agree with
 sasmlm on the treebank's sentences:
 
-  ids     for every sentence of DEV (its "# text =" line, and its words joined by spaces), AutoTokenizer's input_ids
-          against the ids `sasmlm fill-mask --dump-logits` ran on; the share that agrees is reported (not a failure:
-          tokenizer parity is issue 20 item 2), with the first sentences that differ.
+  ids     for every sentence of DEV (its "# text =" line, and its words joined by spaces), with " [MASK]" appended
+          (fill-mask needs one), AutoTokenizer's input_ids against the ids `sasmlm fill-mask --dump-logits` ran on;
+          the share that agrees is reported (not a failure: tokenizer parity is issue 20 item 2), with the first
+          sentences that differ.
   logits  for the first --logit-sentences sentences with their middle word replaced by [MASK]: the HF model on
           sasmlm's ids against `sasmlm fill-mask`'s logits of the source checkpoint (trainer_state.json's
           source_checkpoint), max |difference| <= --tolerance (default 1e-4), and fill-mask's top log-probability at
@@ -14,7 +15,7 @@ sasmlm on the treebank's sentences:
 Exit 0 when every checkpoint loads and its logits agree, 1 otherwise.
 
 usage: check_export_run.py --cli build/release/sasmlm --hf RUN/hf --dev DEV.conllu [--logit-sentences N]
-                           [--id-sentences N] [--jobs N] [--tolerance T]
+                           [--id-sentences N] [--id-every K] [--no-words] [--jobs N] [--tolerance T]
 """
 import argparse
 import concurrent.futures
@@ -73,6 +74,11 @@ def sasmlm_ids(cli, checkpoint, texts, jobs, tmp):
         return list(pool.map(one, range(len(texts))))
 
 
+def with_mask(text):
+    """fill-mask wants a [MASK]: both tokenizers see the sentence with " [MASK]" appended."""
+    return text + " [MASK]"
+
+
 def masked(words):
     w = words.split(" ")
     w[len(w) // 2] = "[MASK]"
@@ -85,7 +91,10 @@ def main():
     parser.add_argument("--hf", required=True, help="the export --run output directory (HFDIR)")
     parser.add_argument("--dev", required=True, help="CoNLL-U file whose sentences are tokenized")
     parser.add_argument("--logit-sentences", type=int, default=10)
-    parser.add_argument("--id-sentences", type=int, default=0, help="0 = all")
+    parser.add_argument("--id-sentences", type=int, default=0, help="the first N sentences (0 = all)")
+    parser.add_argument("--id-every", type=int, default=1, help="of those, every K-th (one fill-mask process per "
+                        "sentence and form is slow on a busy CPU)")
+    parser.add_argument("--no-words", action="store_true", help="compare the surface text only")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--tolerance", type=float, default=1e-4)
     parser.add_argument("--show", type=int, default=5, help="sentences with other ids to print")
@@ -100,6 +109,8 @@ def main():
     sentences = dev_sentences(args.dev)
     if args.id_sentences:
         sentences = sentences[:args.id_sentences]
+    logit_sentences = sentences[:args.logit_sentences]
+    sentences = sentences[::max(1, args.id_every)]
     ok = True
     ids_cache = {}  # tokenizer file bytes -> (text ids, word ids): the checkpoints of one run share a tokenizer
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,23 +130,25 @@ def main():
                            for f in ("spiece.model", "vocab.txt", "tokenizer_config.json")
                            if os.path.exists(os.path.join(path, f)))
             if key not in ids_cache:
-                texts = [s[0] for s in sentences] + [s[1] for s in sentences]
+                texts = [with_mask(s[0]) for s in sentences]
+                if not args.no_words:
+                    texts += [with_mask(s[1]) for s in sentences]
                 ids = sasmlm_ids(args.cli, source, texts, args.jobs, tmp)
                 ids_cache[key] = (ids[:len(sentences)], ids[len(sentences):])
             text_ids, word_ids = ids_cache[key]
             shares, differing = [], []
-            for which, reference in (("text", text_ids), ("words", word_ids)):
+            for which, reference in (("text", text_ids), ("words", word_ids)) if word_ids else (("text", text_ids),):
                 same = 0
                 for sentence, expected in zip(sentences, reference):
-                    got = tokenizer(sentence[0] if which == "text" else sentence[1])["input_ids"]
+                    got = tokenizer(with_mask(sentence[0] if which == "text" else sentence[1]))["input_ids"]
                     if got == expected:
                         same += 1
                     elif which == "text" and len(differing) < args.show:
-                        differing.append((sentence[0], tokenizer.convert_ids_to_tokens(got),
+                        differing.append((with_mask(sentence[0]), tokenizer.convert_ids_to_tokens(got),
                                           tokenizer.convert_ids_to_tokens(expected)))
                 shares.append((which, same))
             worst = 0.0
-            for _, words in sentences[:args.logit_sentences]:
+            for _, words in logit_sentences:
                 ids, logits, answer = fill_mask(args.cli, source, masked(words), os.path.join(tmp, "l.safetensors"))
                 with torch.no_grad():
                     hf = model(input_ids=ids.unsqueeze(0)).logits[0].float()
@@ -153,7 +166,7 @@ def main():
             print(f"{name}: step {state['step']} mlm_loss {state['mlm_loss']} sas_loss {state['sas_loss']} "
                   f"lambda {state['lambda']} lr {state['lr']}; {type(model).__name__} + {type(tokenizer).__name__}; "
                   f"ids equal to sasmlm's: {share_text}; max |logit diff| on "
-                  f"{min(args.logit_sentences, len(sentences))} masked sentences {worst:.3g} "
+                  f"{len(logit_sentences)} masked sentences {worst:.3g} "
                   f"({'ok' if passed else 'FAIL'}, tolerance {args.tolerance})")
             for text, got, expected in differing:
                 print(f"    differs: {text!r}\n      HF     {got}\n      sasmlm {expected}")
