@@ -8,6 +8,7 @@
 
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/error.h"
+#include "sasmlm/core/file_util.h"
 #include "sasmlm/model/hf_io.h"
 #include "sasmlm/model/mlm_loss.h"
 #include "sasmlm/train/checkpoint.h"
