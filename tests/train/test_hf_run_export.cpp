@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sasmlm/config/config_loader.h"
+#include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/model/hf_io.h"
 #include "sasmlm/train/checkpoint.h"
