@@ -58,8 +58,11 @@ def dev_sentences(path):
 
 def fill_mask(cli, checkpoint, text, dump):
     """sasmlm's input ids and logits (and fill-mask's JSON) for one text."""
+    # The CLI reads an argument starting with "--" as an option and has no "--" separator: a leading space keeps
+    # such a text ("---= 19 East/West...") positional, and sasmlm's splitter drops it.
+    argument = " " + text if text.startswith("--") else text
     result = subprocess.run([cli, "fill-mask", "--checkpoint", checkpoint, "--json", "--top-k", "1",
-                             "--dump-logits", dump, text], capture_output=True, text=True)
+                             "--dump-logits", dump, argument], capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError(f"sasmlm fill-mask exited {result.returncode} on {text!r}: {result.stderr.strip()}")
     tensors = load_file(dump)
