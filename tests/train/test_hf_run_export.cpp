@@ -34,6 +34,7 @@ const char* const kVocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ndog\ncat\ns
 struct FakeRun {
   explicit FakeRun(const fs::path& dir, const std::vector<int64_t>& steps) : dir(dir) {
     const Tokenizer tokenizer = Tokenizer::from_wordpiece_vocab(kVocab, true, "vocab");
+    ensure_directory(dir);
     std::string metrics;
     for (int64_t s = 2; s <= 10; s += 2) {
       metrics += nlohmann::json({{"step", s}, {"mlm_loss", s / 10.0}, {"sas_loss", 0.5}, {"lambda", 0.01},
