@@ -27,7 +27,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // 17 tokens: configs want a vocabulary of at least 16.
-const char* const kVocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ndog\ncat\nsat\n##s\non\nmat\n.\na\nran\nbig\nred\n";
+const char* const kVocab =
+    "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ndog\ncat\nsat\n##s\non\nmat\n.\na\nran\nbig\nred\n";
 
 // A run directory with checkpoints at `steps` (weights differ per step) and a metrics.jsonl whose training lines
 // carry mlm_loss = step / 10 at every even step, plus a dev line that must not be taken for a training one.

@@ -23,8 +23,10 @@ namespace {
 namespace fs = std::filesystem;
 
 // 17 tokens each (configs want at least 16); the other vocabulary has "walk" where this one has "ran".
-const char* const kVocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ndog\ncat\nsat\n##s\non\nmat\n.\na\nran\nbig\nred\n";
-const char* const kOtherVocab = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ndog\ncat\nsat\n##s\non\nmat\n.\na\nwalk\nbig\nred\n";
+const char* const kVocab =
+    "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ndog\ncat\nsat\n##s\non\nmat\n.\na\nran\nbig\nred\n";
+const char* const kOtherVocab =
+    "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\ndog\ncat\nsat\n##s\non\nmat\n.\na\nwalk\nbig\nred\n";
 
 BertOptions tiny(int64_t vocab, int64_t layers = 2, int64_t hidden = 16) {
   BertOptions o;
