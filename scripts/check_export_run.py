@@ -132,6 +132,7 @@ def main():
             key = b"".join(open(os.path.join(path, f), "rb").read()
                            for f in ("spiece.model", "vocab.txt", "tokenizer_config.json")
                            if os.path.exists(os.path.join(path, f)))
+            first_of_tokenizer = key not in ids_cache  # differing sentences are shown once per tokenizer
             if key not in ids_cache:
                 texts = [with_mask(s[0]) for s in sentences]
                 if not args.no_words:
@@ -146,8 +147,9 @@ def main():
                     got = tokenizer(with_mask(sentence[0] if which == "text" else sentence[1]))["input_ids"]
                     if got == expected:
                         same += 1
-                    elif which == "text" and len(differing) < args.show:
-                        differing.append((with_mask(sentence[0]), tokenizer.convert_ids_to_tokens(got),
+                    elif first_of_tokenizer and sum(d[0] == which for d in differing) < args.show:
+                        differing.append((which, with_mask(sentence[0] if which == "text" else sentence[1]),
+                                          tokenizer.convert_ids_to_tokens(got),
                                           tokenizer.convert_ids_to_tokens(expected)))
                 shares.append((which, same))
             worst = 0.0
@@ -171,8 +173,8 @@ def main():
                   f"ids equal to sasmlm's: {share_text}; max |logit diff| on "
                   f"{len(logit_sentences)} masked sentences {worst:.3g} "
                   f"({'ok' if passed else 'FAIL'}, tolerance {args.tolerance})")
-            for text, got, expected in differing:
-                print(f"    differs: {text!r}\n      HF     {got}\n      sasmlm {expected}")
+            for which, text, got, expected in differing:
+                print(f"    differs ({which}): {text!r}\n      HF     {got}\n      sasmlm {expected}")
     print("PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 
