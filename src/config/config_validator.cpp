@@ -1,5 +1,6 @@
 #include "config_validator.h"
 
+#include <cctype>
 #include <cmath>
 #include <initializer_list>
 #include <optional>
@@ -169,6 +170,13 @@ void check_model(const Checker& c, const ModelConfig& m) {
   c.in_range("model.attention_dropout", m.attention_dropout, 0, false, 1, true);
   c.positive("model.layer_norm_eps", m.layer_norm_eps);
   c.positive("model.init_std", m.init_std);
+  // The path is opened when training starts (the stored config of a checkpoint is validated too, long after the
+  // source may have moved); here only what no existing path can look like.
+  const bool padded = !m.init_from.empty() && (std::isspace(static_cast<unsigned char>(m.init_from.front())) ||
+                                                std::isspace(static_cast<unsigned char>(m.init_from.back())));
+  c.require(!padded && m.init_from.find_first_of("\n\r") == std::string::npos, "model.init_from",
+            "has a line break or leading/trailing spaces: '" + m.init_from +
+                "' (hint: remove the spaces around the path)");
 }
 
 // Windows in order of strictly increasing `until`; only the last has none, since it covers every later step.

@@ -23,6 +23,7 @@
 #include "sasmlm/eval/mlm_eval.h"
 #include "sasmlm/eval/onsets.h"
 #include "sasmlm/eval/probes.h"
+#include "sasmlm/train/init_from.h"
 #include "sasmlm/train/memory_estimate.h"
 #include "sasmlm/train/metrics_log.h"
 #include "sasmlm/train/optimizer.h"
@@ -123,6 +124,14 @@ void Trainer::setup() {
   // cannot happen stops here, with the run directory as it was).
   if (main_rank) run_dir_lock_ = RunDirLock::acquire(run_dir_);
   select_resume_checkpoint();
+  if (!c.model.init_from.empty()) {
+    if (resume_from_) {
+      log_info("model.init_from (", c.model.init_from, ") is ignored: resuming from ", resume_from_->path,
+               ", whose weights win");
+    } else {
+      check_init_source(c.model.init_from);  // before the data is prepared: a wrong path fails in a second
+    }
+  }
   const std::string resolved = dump_config(c);
   if (main_rank) write_file_atomic(run_dir_ / "config.yaml", resolved);
   log_info("sasmlm ", SASMLM_VERSION, " train: resolved config (also in ", (run_dir_ / "config.yaml").string(),
@@ -163,6 +172,7 @@ void Trainer::setup() {
   // Model init is seeded, so two runs with one seed start from the same weights.
   torch::manual_seed(uint64_t(c.run.seed));
   ctx_.model = BertForMaskedLM(bert_options_from(c.model, vocab));
+  if (!c.model.init_from.empty() && !resume_from_) init_model_from(c.model.init_from, ctx_.model, data_->tokenizer());
   if (ctx_.model->options().max_position < c.data.max_seq_len) {
     throw UserError("model.max_position (" + std::to_string(ctx_.model->options().max_position) +
                     ") is smaller than data.max_seq_len (" + std::to_string(c.data.max_seq_len) + ")");

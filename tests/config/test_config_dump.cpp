@@ -72,6 +72,7 @@ Config unusual_config() {
   c.model.layer_norm_eps = 1e-5;
   c.model.init_std = 0.01;
   c.model.unpad = false;
+  c.model.init_from = "runs/base/hf/checkpoint-100";
   c.sas.variant = "uniform";
   c.sas.directions = "to_head";
   c.sas.schedule = {SasWindow{100, 0.5, -0.25}, SasWindow{2000, -1e-3, std::nullopt},

@@ -31,6 +31,9 @@ TEST(ConfigValidation, Ranges) {
   EXPECT_EQ(invalid("model", "dropout", "1"), "cfg.yaml:2: model.dropout: must be in [0, 1), got 1");
   EXPECT_EQ(invalid("model", "layers", "-2"), "cfg.yaml:2: model.layers: must be >= 0, got -2");
   EXPECT_EQ(invalid("model", "layer_norm_eps", "0"), "cfg.yaml:2: model.layer_norm_eps: must be > 0, got 0");
+  EXPECT_EQ(invalid("model", "init_from", "\"runs/a/hf \""),
+            "cfg.yaml:2: model.init_from: has a line break or leading/trailing spaces: 'runs/a/hf ' (hint: remove "
+            "the spaces around the path)");
   EXPECT_EQ(invalid("sas", "p", "0.5"), "cfg.yaml:2: sas.p: must be >= 1, got 0.5");
   EXPECT_EQ(invalid("checkpoint", "keep_last", "0"), "cfg.yaml:2: checkpoint.keep_last: must be > 0, got 0");
   EXPECT_EQ(invalid("eval", "every", "-5"), "cfg.yaml:2: eval.every: must be >= 0, got -5");

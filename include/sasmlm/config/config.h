@@ -89,6 +89,7 @@ struct ModelConfig {
   double layer_norm_eps = 1e-12;      // LayerNorm epsilon (BERT's)
   double init_std = 0.02;             // normal init standard deviation
   bool unpad = true;                  // skip padding in projections, FFN and LayerNorm (same results, less work)
+  std::string init_from = "";         // start from these weights: an HF directory or a .ckpt ("" = random init)
 
   template <class V> void visit(V& v) {
     v("preset", preset, "tiny | mini | small | medium | base | large");
@@ -103,6 +104,8 @@ struct ModelConfig {
     v("layer_norm_eps", layer_norm_eps, "LayerNorm epsilon (BERT's)");
     v("init_std", init_std, "normal init standard deviation");
     v("unpad", unpad, "skip padding in projections, FFN and LayerNorm (same results, less work)");
+    v("init_from", init_from, "start from these weights: an HF directory or a .ckpt (\"\" = random init); weights "
+                              "only, fresh optimizer and schedules; ignored on --resume");
   }
 };
 

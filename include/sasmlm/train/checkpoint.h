@@ -44,6 +44,19 @@ void open_payload(const LoadedCheckpoint& checkpoint, torch::serialize::InputArc
 // Checkpoint file name for a step: step_00001234.ckpt
 std::string checkpoint_name(int64_t step);
 
+// The step in a checkpoint file name (step_00001234.ckpt -> 1234); -1 for any other name (temporaries included).
+int64_t checkpoint_step(const std::string& path);
+
+// What identifies a checkpoint file's contents without reading it all: its size and the CRC-32 stored in its last
+// four bytes (the CRC of everything before it, which read_checkpoint verifies). Used to tell whether an output made
+// from a checkpoint (an HF export) is still the output of the file now at that path. UserError when the file cannot
+// be read or is shorter than a CRC.
+struct CheckpointIdentity {
+  uint64_t bytes = 0;
+  uint32_t crc32 = 0;
+};
+CheckpointIdentity checkpoint_identity(const std::string& path);
+
 // Checkpoints in `dir`, newest (highest step) first.
 std::vector<std::string> list_checkpoints(const std::string& dir);
 
