@@ -26,19 +26,6 @@ namespace sasmlm {
 namespace fs = std::filesystem;
 namespace {
 
-// Step encoded in a checkpoint file name (checkpoint_name's step_XXXXXXXX.ckpt); -1 when it is not one.
-int64_t step_in_name(const fs::path& path) {
-  const std::string name = path.filename().string();
-  const std::string prefix = "step_", suffix = ".ckpt";
-  if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
-      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return -1;
-  }
-  const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return -1;
-  return std::stoll(digits);
-}
-
 // Evaluates checkpoints one after another, keeping the tokenized probe inputs and the dev data open while the
 // checkpoints share a tokenizer (those of one run do).
 class CheckpointEvaluator {
@@ -175,7 +162,7 @@ EvalRunSummary evaluate_run(const std::string& run_dir, const EvalRunOptions& op
 
   std::vector<std::pair<int64_t, std::string>> todo;
   for (const std::string& path : list_checkpoints(checkpoints.string())) {
-    const int64_t step = step_in_name(path);
+    const int64_t step = checkpoint_step(path);
     if (done.count(step)) {
       ++summary.already_done;
     } else {

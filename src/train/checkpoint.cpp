@@ -6,12 +6,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <sstream>
+#include <stdexcept>
 
 #include "sasmlm/core/checksum.h"
 #include "sasmlm/core/error.h"
@@ -40,17 +41,6 @@ T read_pod(const std::string& bytes, size_t& offset, const std::string& path, co
   std::memcpy(&value, bytes.data() + offset, sizeof(T));
   offset += sizeof(T);
   return value;
-}
-
-int64_t step_of(const fs::path& path) {
-  // step_00001234.ckpt
-  const std::string stem = path.stem().string();
-  if (stem.rfind("step_", 0) != 0 || path.extension() != ".ckpt") return -1;
-  try {
-    return std::stoll(stem.substr(5));
-  } catch (...) {
-    return -1;
-  }
 }
 
 // The loaders read these fields. A checkpoint whose CRC matches but whose metadata lacks them or has other types
@@ -187,12 +177,28 @@ std::string checkpoint_name(int64_t step) {
   return buf;
 }
 
+int64_t checkpoint_step(const std::string& path) {
+  const std::string name = fs::path(path).filename().string();
+  const std::string prefix = "step_", suffix = ".ckpt";
+  if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return -1;
+  }
+  const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return -1;
+  try {
+    return std::stoll(digits);
+  } catch (const std::out_of_range&) {  // more digits than an int64_t holds: not a name checkpoint_name writes
+    return -1;
+  }
+}
+
 std::vector<std::string> list_checkpoints(const std::string& dir) {
   std::vector<std::pair<int64_t, std::string>> found;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return {};
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const int64_t step = step_of(entry.path());
+    const int64_t step = checkpoint_step(entry.path().string());
     if (step >= 0 && entry.is_regular_file()) found.emplace_back(step, entry.path().string());
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
@@ -235,8 +241,8 @@ std::optional<LoadedCheckpoint> resume_auto_checkpoint(const std::string& dir) {
 
 namespace {
 
-// A killed writer leaves step_N.ckpt.tmp.<pid> behind (never read: step_of() rejects the name); once its process is
-// gone the file is only wasted space, as large as a checkpoint.
+// A killed writer leaves step_N.ckpt.tmp.<pid> behind (never read: checkpoint_step() rejects the name); once its
+// process is gone the file is only wasted space, as large as a checkpoint.
 void remove_dead_temporaries(const std::string& dir) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
@@ -290,7 +296,7 @@ void prune_checkpoints(const std::string& dir, int64_t keep_last, const std::vec
   // must not push a valid one out. The newest valid checkpoint is always kept (keep_last >= 1).
   int64_t kept = 0;
   for (const std::string& path : list_checkpoints(dir)) {
-    const int64_t step = step_of(path);
+    const int64_t step = checkpoint_step(path);
     if (std::find(keep_steps.begin(), keep_steps.end(), step) != keep_steps.end()) continue;
     if (!verifies(path)) continue;
     if (kept++ < std::max<int64_t>(keep_last, 1)) continue;

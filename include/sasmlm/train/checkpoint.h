@@ -44,6 +44,10 @@ void open_payload(const LoadedCheckpoint& checkpoint, torch::serialize::InputArc
 // Checkpoint file name for a step: step_00001234.ckpt
 std::string checkpoint_name(int64_t step);
 
+// The step in a checkpoint file name (the last component of `path`, as checkpoint_name writes it: "step_", decimal
+// digits, ".ckpt"); -1 for any other name, such as a writer's temporary step_N.ckpt.tmp.<pid>.
+int64_t checkpoint_step(const std::string& path);
+
 // Checkpoints in `dir`, newest (highest step) first.
 std::vector<std::string> list_checkpoints(const std::string& dir);
 
