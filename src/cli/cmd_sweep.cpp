@@ -15,6 +15,7 @@
 #include "sasmlm/core/name_suggestion.h"
 #include "sasmlm/sweep/local_runner.h"
 #include "sasmlm/sweep/run_status.h"
+#include "sasmlm/sweep/sbatch_script.h"
 #include "sasmlm/sweep/sweep_file.h"
 #include "sasmlm/sweep/sweep_planner.h"
 #include "sasmlm/sweep/sweep_points.h"
