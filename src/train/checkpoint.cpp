@@ -18,6 +18,7 @@
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/name_suggestion.h"
 
 namespace sasmlm {
 namespace fs = std::filesystem;
@@ -229,11 +230,10 @@ std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir) 
 std::optional<LoadedCheckpoint> resume_auto_checkpoint(const std::string& dir) {
   CheckpointSearch search = find_newest_valid_checkpoint(dir);
   if (!search.newest_valid && !search.rejected.empty()) {
-    std::string list;
-    for (const std::string& why : search.rejected) list += (list.empty() ? "" : "; ") + why;
     throw UserError("--resume auto: none of the " + std::to_string(search.rejected.size()) + " checkpoint(s) in " +
-                    dir + " is valid, so nothing was resumed or changed: " + list + " (hint: --resume PATH loads a "
-                    "checkpoint you choose; to start over, move the checkpoints away or choose another run.dir)");
+                    dir + " is valid, so nothing was resumed or changed: " + join_names(search.rejected, "; ") +
+                    " (hint: --resume PATH loads a checkpoint you choose; to start over, move the checkpoints away or "
+                    "choose another run.dir)");
   }
   for (const std::string& why : search.rejected) log_warn("skipping corrupt checkpoint: ", why);
   return std::move(search.newest_valid);
