@@ -15,10 +15,10 @@ set(SASMLM_FUZZ_COMPILE_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-o
 set(SASMLM_FUZZ_LINK_FLAGS -fsanitize=fuzzer,address,undefined)
 
 # Sources shared by every target: the core module, read from its library target so that a new core file (which
-# another module may call) cannot be missed here, less cpu_threads.cpp, the one core file that needs torch.
+# another module may call) cannot be missed here, less cpu_threads.cpp and device.cpp, the core files that need torch.
 # Logging stays uninstrumented in sasmlm_log.
 get_target_property(SASMLM_FUZZ_CORE_SOURCES sasmlm_lib_core SOURCES)
-list(FILTER SASMLM_FUZZ_CORE_SOURCES EXCLUDE REGEX "/cpu_threads\\.cpp$")
+list(FILTER SASMLM_FUZZ_CORE_SOURCES EXCLUDE REGEX "/(cpu_threads|device)\\.cpp$")
 # The whole config module, read from its library target so that a new source file cannot be missed here.
 get_target_property(SASMLM_FUZZ_CONFIG_SOURCES sasmlm_lib_config SOURCES)
 

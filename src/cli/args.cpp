@@ -1,5 +1,6 @@
 #include "args.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "sasmlm/core/error.h"
@@ -37,22 +38,11 @@ long long Args::get_int(const std::string& name, long long fallback) const {
 
 namespace {
 
-// " (did you mean X?)" when `given` is a likely typo of one of `candidates`, else `otherwise`.
-std::string suggestion(const std::string& given, const std::vector<std::string>& candidates, const std::string& quote,
-                       const std::string& otherwise) {
-  const std::string close = closest_name(given, candidates);
-  return close.empty() ? otherwise : " (did you mean " + quote + close + quote + "?)";
-}
-
 void check_choice(const Command& command, const OptionSpec& spec, const std::string& value) {
-  if (spec.choices.empty()) return;
-  std::string list;
-  for (const std::string& choice : spec.choices) {
-    if (value == choice) return;
-    list += (list.empty() ? "" : ", ") + choice;
-  }
-  throw UserError("sasmlm " + command.name + ": " + spec.name + ": expected one of " + list + ", got '" + value +
-                  "'" + suggestion(value, spec.choices, "'", ""));
+  if (spec.choices.empty() || std::find(spec.choices.begin(), spec.choices.end(), value) != spec.choices.end()) return;
+  const std::string hint = did_you_mean(value, spec.choices, "'");
+  throw UserError("sasmlm " + command.name + ": " + spec.name + ": expected one of " + join_names(spec.choices) +
+                  ", got '" + value + "'" + (hint.empty() ? "" : " (" + hint + ")"));
 }
 
 }  // namespace
@@ -76,8 +66,8 @@ Args parse_args(const Command& command, int argc, char** argv, int first) {
       if (spec == nullptr) {
         std::vector<std::string> known = {"--help", "--version"};
         for (const auto& o : command.options) known.push_back(o.name);
-        throw UserError("sasmlm " + command.name + ": unknown option " + name +
-                        suggestion(name, known, "", " (see sasmlm " + command.name + " --help)"));
+        throw UserError("sasmlm " + command.name + ": unknown option " + name + " (" +
+                        did_you_mean(name, known, "", "see sasmlm " + command.name + " --help") + ")");
       }
       if (!spec->value_name.empty() && !inline_value) {
         if (i + 1 >= argc) throw UserError("sasmlm " + command.name + ": " + name + " needs a value " + spec->value_name);

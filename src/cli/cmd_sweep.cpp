@@ -15,6 +15,7 @@
 #include "sasmlm/core/name_suggestion.h"
 #include "sasmlm/sweep/local_runner.h"
 #include "sasmlm/sweep/run_status.h"
+#include "sasmlm/sweep/sbatch_script.h"
 #include "sasmlm/sweep/sweep_file.h"
 #include "sasmlm/sweep/sweep_planner.h"
 #include "sasmlm/sweep/sweep_points.h"
@@ -159,11 +160,7 @@ int run_local(const SweepSpec& spec, int64_t jobs) {
     summary += (summary.empty() ? "" : ", ") + std::to_string(names.size()) + " " + local_outcome_name(outcome);
   }
   std::cout << result.runs.size() << " runs: " << summary << "\n";
-  auto names_of = [&](LocalOutcome outcome) {
-    std::string out;
-    for (const std::string& name : by_outcome[outcome]) out += (out.empty() ? "" : ", ") + name;
-    return out;
-  };
+  auto names_of = [&](LocalOutcome outcome) { return join_names(by_outcome[outcome]); };
   const int code = local_sweep_exit_code(result);
   if (!by_outcome[LocalOutcome::kFailed].empty()) {
     std::cerr << "error: failed runs: " << names_of(LocalOutcome::kFailed) << "\n";
@@ -185,9 +182,8 @@ int run_sweep(const Args& args) {
   }
   const std::string& action = args.positional[0];
   if (std::find(kActions.begin(), kActions.end(), action) == kActions.end()) {
-    const std::string close = closest_name(action, kActions);
     throw UserError("sasmlm sweep: unknown action '" + action + "' (" +
-                    (close.empty() ? "expected plan, run, status or report" : "did you mean '" + close + "'?") + ")");
+                    did_you_mean(action, kActions, "'", "expected plan, run, status or report") + ")");
   }
   const bool submit = args.has("--submit");
   if (submit && action != "plan") throw UserError("sasmlm sweep: --submit goes with plan");

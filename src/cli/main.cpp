@@ -44,8 +44,7 @@ const sasmlm::cli::Command* find_command(const std::vector<sasmlm::cli::Command>
   } else {
     for (const auto& command : commands) candidates.push_back(command.name);
   }
-  const std::string close = sasmlm::closest_name(name, candidates);
-  const std::string hint = close.empty() ? "see sasmlm --help" : "did you mean '" + close + "'?";
+  const std::string hint = sasmlm::did_you_mean(name, candidates, "'", "see sasmlm --help");
   if (option) {
     throw sasmlm::UserError("expected a command before options, got '" + name + "' (" + hint +
                             "; usage: sasmlm <command> [options])");

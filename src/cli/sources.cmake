@@ -1,6 +1,7 @@
 # The subcommands as a library, so tests/cli can check their option tables; the executable adds main.cpp.
 add_library(sasmlm_lib_cli STATIC
   ${CMAKE_CURRENT_LIST_DIR}/args.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/commands.cpp
   ${CMAKE_CURRENT_LIST_DIR}/config_args.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_prepare.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cmd_synth.cpp

@@ -1,5 +1,6 @@
 #include "config_validator.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <initializer_list>
@@ -11,6 +12,7 @@
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/log_levels.h"
+#include "sasmlm/core/name_suggestion.h"
 #include "sasmlm/core/size_limits.h"
 #include "yaml_scalar.h"
 
@@ -63,12 +65,8 @@ class Checker {
     one_of(key, value, std::vector<std::string>(options.begin(), options.end()));
   }
   void one_of(const std::string& key, const std::string& value, const std::vector<std::string>& options) const {
-    std::string list;
-    for (const std::string& option : options) {
-      if (value == option) return;
-      list += (list.empty() ? "" : ", ") + option;
-    }
-    fail(key, "expected one of " + list + ", got '" + value + "'");
+    if (std::find(options.begin(), options.end(), value) != options.end()) return;
+    fail(key, "expected one of " + join_names(options) + ", got '" + value + "'");
   }
 
  private:

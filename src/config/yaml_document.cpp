@@ -45,6 +45,14 @@ int line_of(const YAML::Mark& mark, const std::string& text) {
 
 }  // namespace
 
+std::string flow_yaml(const YAML::Node& node) {
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  out << node;
+  return out.c_str();
+}
+
 YAML::Node load_yaml_document(const std::string& text, const std::string& file) {
   // Pass 1: count the documents. Each call to HandleNextDocument must consume input; one that starts where the
   // previous document started is yaml-cpp stuck on a token no node can begin with.

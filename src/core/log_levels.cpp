@@ -1,6 +1,8 @@
 // Compiled into sasmlm_log beside logging.cpp (no torch headers), whose parse_log_level reads this table.
 #include "sasmlm/core/log_levels.h"
 
+#include "sasmlm/core/name_suggestion.h"
+
 namespace sasmlm {
 namespace {
 
@@ -26,11 +28,7 @@ const std::vector<std::string>& log_level_names() {
 }
 
 const char* log_level_help() {
-  static const std::string help = [] {
-    std::string out;
-    for (const NamedLevel& l : kNamedLevels) out += (out.empty() ? "" : " | ") + std::string(l.name);
-    return out;
-  }();
+  static const std::string help = join_names(log_level_names(), " | ");
   return help.c_str();
 }
 

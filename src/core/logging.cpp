@@ -11,6 +11,7 @@
 
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/log_levels.h"
+#include "sasmlm/core/name_suggestion.h"
 
 namespace sasmlm {
 namespace {
@@ -20,9 +21,7 @@ spdlog::sink_ptr g_console_sink;  // the stderr sink, or null on ranks without c
 
 LogLevel parse_log_level(const std::string& name, const std::string& where) {
   if (std::optional<LogLevel> level = find_log_level(name)) return *level;
-  std::string list;
-  for (const std::string& known : log_level_names()) list += (list.empty() ? "" : ", ") + known;
-  throw UserError(where + ": unknown log level '" + name + "', expected one of " + list);
+  throw UserError(where + ": unknown log level '" + name + "', expected one of " + join_names(log_level_names()));
 }
 
 void setup_logging(const std::string& level, const std::string& log_file, bool console) {

@@ -35,4 +35,10 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
   return best;
 }
 
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates, const std::string& quote,
+                         const std::string& otherwise) {
+  const std::string close = closest_name(name, candidates);
+  return close.empty() ? otherwise : "did you mean " + quote + close + quote + "?";
+}
+
 }  // namespace sasmlm

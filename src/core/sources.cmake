@@ -2,6 +2,7 @@ sasmlm_add_module(core
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/checksum.cpp
     ${CMAKE_CURRENT_LIST_DIR}/cpu_threads.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/device.cpp
     ${CMAKE_CURRENT_LIST_DIR}/error.cpp
     ${CMAKE_CURRENT_LIST_DIR}/file_util.cpp
     ${CMAKE_CURRENT_LIST_DIR}/name_suggestion.cpp

@@ -8,6 +8,7 @@
 
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/checksum.h"
+#include "sasmlm/core/device.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
@@ -25,24 +26,14 @@ namespace sasmlm {
 namespace fs = std::filesystem;
 namespace {
 
-torch::Device parse_device(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  if (name == "cuda") {
-    if (!torch::cuda::is_available()) {
-      throw UserError("--device cuda: no CUDA device is visible (hint: use --device cpu or auto)");
-    }
-    return torch::kCUDA;
-  }
-  if (name == "auto") return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  throw UserError("--device: expected cpu, cuda or auto, found '" + name + "'");
-}
-
 // Evaluates checkpoints one after another, keeping the tokenized probe inputs and the dev data open while the
 // checkpoints share a tokenizer (those of one run do).
 class CheckpointEvaluator {
  public:
   explicit CheckpointEvaluator(EvalRunOptions options)
-      : options_(std::move(options)), device_(parse_device(options_.device)) {}
+      : options_(std::move(options)),
+        device_(choose_device(options_.device, "--device",
+                              "--device cuda: no CUDA device is visible (hint: use --device cpu or auto)")) {}
 
   nlohmann::json evaluate(const std::string& path, const fs::path& run_dir);
 

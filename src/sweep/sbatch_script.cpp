@@ -9,7 +9,14 @@
 namespace sasmlm {
 namespace {
 
-// Single-quoted for bash: safe for any path.
+// Double-quoted for an #SBATCH line, which sbatch parses itself (no shell expansion there).
+std::string sbatch_quote(const std::string& text) {
+  if (text.find_first_of(" \t\"'") == std::string::npos) return text;
+  return "\"" + text + "\"";
+}
+
+}  // namespace
+
 std::string shell_quote(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
@@ -21,14 +28,6 @@ std::string shell_quote(const std::string& text) {
   }
   return out + "'";
 }
-
-// Double-quoted for an #SBATCH line, which sbatch parses itself (no shell expansion there).
-std::string sbatch_quote(const std::string& text) {
-  if (text.find_first_of(" \t\"'") == std::string::npos) return text;
-  return "\"" + text + "\"";
-}
-
-}  // namespace
 
 std::string array_range(const std::vector<size_t>& indices) {
   std::string out;

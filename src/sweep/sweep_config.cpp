@@ -10,22 +10,14 @@
 
 #include "sasmlm/config/config_key.h"
 #include "sasmlm/config/config_loader.h"
-#include "sasmlm/sweep/sweep_points.h"
+#include "sasmlm/config/yaml_document.h"
 #include "sasmlm/core/error.h"
+#include "sasmlm/sweep/sweep_points.h"
 
 namespace sasmlm {
 namespace {
 
 namespace fs = std::filesystem;
-
-
-std::string flow_yaml(const YAML::Node& node) {
-  YAML::Emitter out;
-  out.SetMapFormat(YAML::Flow);
-  out.SetSeqFormat(YAML::Flow);
-  out << node;
-  return out.c_str();
-}
 
 // Checks `axis.key` against the resolved base config as --set would (unknown keys, list indexes out of range: the
 // lengths are the base config's), so a bad key is reported with its sweep-file line before any point is resolved.

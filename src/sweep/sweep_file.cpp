@@ -38,15 +38,6 @@ std::string describe(const YAML::Node& node) {
   }
 }
 
-// One-line YAML for a value, so it can be applied as an override and shown in messages.
-std::string flow_yaml(const YAML::Node& node) {
-  YAML::Emitter out;
-  out.SetMapFormat(YAML::Flow);
-  out.SetSeqFormat(YAML::Flow);
-  out << node;
-  return out.c_str();
-}
-
 std::string scalar(const YAML::Node& node, const std::string& file, const std::string& key) {
   if (!node.IsScalar()) fail(file, line_of(node), key, "expected a single value, got " + describe(node));
   return node.Scalar();

@@ -6,17 +6,19 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <map>
-#include <mutex>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <sstream>
+#include <stdexcept>
 
 #include "sasmlm/core/checksum.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
+#include "sasmlm/core/name_suggestion.h"
 
 namespace sasmlm {
 namespace fs = std::filesystem;
@@ -177,7 +179,6 @@ std::string checkpoint_name(int64_t step) {
 }
 
 int64_t checkpoint_step(const std::string& path) {
-  // step_00001234.ckpt: digits only, so step_1.ckpt.tmp.<pid> and hand-named files are not checkpoints.
   const std::string name = fs::path(path).filename().string();
   const std::string prefix = "step_", suffix = ".ckpt";
   if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
@@ -185,10 +186,12 @@ int64_t checkpoint_step(const std::string& path) {
     return -1;
   }
   const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-  if (digits.size() > 18 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return -1;
+  try {
+    return std::stoll(digits);
+  } catch (const std::out_of_range&) {  // more digits than an int64_t holds: not a name checkpoint_name writes
     return -1;
   }
-  return std::stoll(digits);
 }
 
 CheckpointIdentity checkpoint_identity(const std::string& path) {
@@ -241,11 +244,10 @@ std::optional<LoadedCheckpoint> newest_valid_checkpoint(const std::string& dir) 
 std::optional<LoadedCheckpoint> resume_auto_checkpoint(const std::string& dir) {
   CheckpointSearch search = find_newest_valid_checkpoint(dir);
   if (!search.newest_valid && !search.rejected.empty()) {
-    std::string list;
-    for (const std::string& why : search.rejected) list += (list.empty() ? "" : "; ") + why;
     throw UserError("--resume auto: none of the " + std::to_string(search.rejected.size()) + " checkpoint(s) in " +
-                    dir + " is valid, so nothing was resumed or changed: " + list + " (hint: --resume PATH loads a "
-                    "checkpoint you choose; to start over, move the checkpoints away or choose another run.dir)");
+                    dir + " is valid, so nothing was resumed or changed: " + join_names(search.rejected, "; ") +
+                    " (hint: --resume PATH loads a checkpoint you choose; to start over, move the checkpoints away or "
+                    "choose another run.dir)");
   }
   for (const std::string& why : search.rejected) log_warn("skipping corrupt checkpoint: ", why);
   return std::move(search.newest_valid);

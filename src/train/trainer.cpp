@@ -11,12 +11,13 @@
 
 #include "sasmlm/config/config_loader.h"
 #include "sasmlm/core/cpu_threads.h"
-#include "sasmlm/core/tensorboard_events.h"
-#include "sasmlm/core/tensorboard_writer.h"
+#include "sasmlm/core/device.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/core/run_dir_lock.h"
+#include "sasmlm/core/tensorboard_events.h"
+#include "sasmlm/core/tensorboard_writer.h"
 #include "sasmlm/data/prepared_source.h"
 #include "sasmlm/dist/grad_reducer.h"
 #include "sasmlm/dist/process_group.h"
@@ -37,17 +38,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-torch::Device choose_device(const std::string& name) {
-  if (name == "cpu") return torch::kCPU;
-  if (name == "cuda") {
-    if (!torch::cuda::is_available()) {
-      throw UserError("trainer.device: 'cuda' requested but no CUDA device is visible (hint: use 'auto' or 'cpu')");
-    }
-    return torch::kCUDA;
-  }
-  return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-}
 
 bool is_checkpoint_step(const CheckpointConfig& c, int64_t step, int64_t max_steps) {
   if (step == max_steps) return true;
@@ -142,7 +132,9 @@ void Trainer::setup() {
   if (!set_flush_denormal(c.trainer.flush_denormal) && c.trainer.flush_denormal) {
     log_warn("trainer.flush_denormal: this CPU cannot flush subnormal floats to zero; they stay IEEE subnormals");
   }
-  ctx_.device = choose_device(c.trainer.device);
+  ctx_.device =
+      choose_device(c.trainer.device, "trainer.device",
+                    "trainer.device: 'cuda' requested but no CUDA device is visible (hint: use 'auto' or 'cpu')");
   ctx_.bf16 = ctx_.device.is_cuda() && c.trainer.precision != "fp32";
   if (!ctx_.device.is_cuda() && c.trainer.precision == "bf16") {
     throw UserError("trainer.precision: bf16 autocast needs CUDA, the device is CPU (hint: use 'auto' or 'fp32')");

@@ -83,5 +83,16 @@ TEST(YamlDocument, ConfigLoaderUsesIt) {
   EXPECT_THROW(load_config_from_string(",", "cfg.yaml"), UserError);
 }
 
+// flow_yaml writes a value back on one line (a sweep axis value becomes a --set override) that reads as the same.
+TEST(YamlDocument, FlowYamlIsOneLineThatReadsBackTheSame) {
+  EXPECT_EQ(flow_yaml(YAML::Load("[1, 2]")), "[1, 2]");
+  for (const char* text : {"[1, [2, 3]]", "{a: 1, b: [x, y]}", "'a: b'", "'#x'", "0.5"}) {
+    const YAML::Node node = YAML::Load(text);
+    const std::string line = flow_yaml(node);
+    EXPECT_EQ(line.find('\n'), std::string::npos) << text;
+    EXPECT_EQ(YAML::Dump(YAML::Load(line)), YAML::Dump(node)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace sasmlm

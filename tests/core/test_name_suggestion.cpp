@@ -29,4 +29,18 @@ TEST(NameSuggestion, ClosestNameOnlyForLikelyTypos) {
   EXPECT_EQ(closest_name("ab", {"ac", "ad"}), "ac");
 }
 
+TEST(NameSuggestion, DidYouMeanQuotesTheClosestNameOrFallsBack) {
+  EXPECT_EQ(did_you_mean("trian", {"train", "eval"}, "'"), "did you mean 'train'?");
+  EXPECT_EQ(did_you_mean("--confg", {"--config"}, ""), "did you mean --config?");
+  EXPECT_EQ(did_you_mean("deploy", {"train", "eval"}, "'"), "");
+  EXPECT_EQ(did_you_mean("deploy", {"train", "eval"}, "'", "see sasmlm --help"), "see sasmlm --help");
+}
+
+TEST(NameSuggestion, JoinNames) {
+  EXPECT_EQ(join_names({}), "");
+  EXPECT_EQ(join_names({"max"}), "max");
+  EXPECT_EQ(join_names({"max", "uniform", "random_arcs"}), "max, uniform, random_arcs");
+  EXPECT_EQ(join_names({"info", "warn"}, " | "), "info | warn");
+}
+
 }  // namespace sasmlm

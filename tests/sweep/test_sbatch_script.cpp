@@ -66,6 +66,12 @@ TEST(SbatchScript, PathsAreQuotedForTheShell) {
   EXPECT_CONTAINS(s, "#SBATCH --chdir=\"/w d\"\n");
 }
 
+TEST(SbatchScript, ShellQuoteKeepsEveryCharacterLiteral) {
+  EXPECT_EQ(shell_quote(""), "''");
+  EXPECT_EQ(shell_quote("/a b/$HOME;*"), "'/a b/$HOME;*'");
+  EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+}
+
 TEST(SbatchScript, ArrayRange) {
   EXPECT_EQ(array_range({0, 1, 2, 3}), "0-3");
   EXPECT_EQ(array_range({1, 3}), "1,3");

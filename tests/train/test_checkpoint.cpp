@@ -92,6 +92,18 @@ TEST(Checkpoint, PruneKeepsLastNAndListedSteps) {
                                              checkpoint_name(1)}));
 }
 
+// The one reading of a checkpoint file name, shared by the checkpoint listing and `sasmlm eval --run`.
+TEST(Checkpoint, StepIsReadFromTheNameCheckpointNameWrites) {
+  EXPECT_EQ(checkpoint_step(checkpoint_name(1234)), 1234);
+  EXPECT_EQ(checkpoint_step("run/checkpoints/" + checkpoint_name(0)), 0);
+  EXPECT_EQ(checkpoint_step("step_99999999999.ckpt"), 99999999999);
+  for (const char* other :
+       {"step_00000012.ckpt.tmp.4242", "step_.ckpt", "step_12abc.ckpt", "step_-3.ckpt", "step_+3.ckpt", "step_ 3.ckpt",
+        "model.ckpt", "step_3.pt", "step_99999999999999999999.ckpt"}) {
+    EXPECT_EQ(checkpoint_step(other), -1) << other;
+  }
+}
+
 // A checkpoint whose CRC matches but whose metadata is not what sasmlm writes (another tool, a hand edit) is refused
 // naming the key, not with a JSON library exception (exit code 1) from inside a loader.
 TEST(Checkpoint, MetadataOfWrongShapeIsAUserError) {

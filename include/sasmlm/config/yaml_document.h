@@ -1,4 +1,5 @@
-// The one YAML document of a config or sweep file, read safely with yaml-cpp.
+// The one YAML document of a config or sweep file, read safely with yaml-cpp; and one value of it written back as
+// one line of YAML (a sweep axis value applied as a --set override).
 //
 // yaml-cpp 0.7 (Debian 12) has two traps this avoids. YAML::LoadAll never returns on a document that starts with
 // ',' (or with an anchor or tag followed by ','): the parser yields an empty document without consuming the token,
@@ -16,5 +17,9 @@ namespace sasmlm {
 // messages. Throws UserError "<file>:<line>: malformed YAML: <problem>" or "<file>:<line>: expected one YAML
 // document, found N (remove the '---' separators)".
 YAML::Node load_yaml_document(const std::string& text, const std::string& file);
+
+// `node` as one line of flow-style YAML ("[1, 2]", "{a: 1}", a scalar quoted where YAML needs it), so it can be
+// applied as an override value and shown in messages.
+std::string flow_yaml(const YAML::Node& node);
 
 }  // namespace sasmlm

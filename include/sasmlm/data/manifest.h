@@ -3,8 +3,8 @@
 //
 // Fields: format_version; the training split's counts at the top level (sentences, words, arcs,
 // skipped_sentences, tokens, sequences, parsed_share) and vocab_size, as docs/INTERFACE.md lists them; "splits": per
-// split (train, dev) all counts (parsed_sequences, parsed_share, text_sentences included), skip_reasons and its
-// shards [{file, sequences, tokens, bytes, crc32}]; "sources": per split the inputs (CoNLL-U or plain text)
+// split (train, dev) all counts (parsed_sequences, parsed_share, text_sentences, shards included), skip_reasons and its
+// shard_files [{file, sequences, tokens, bytes, crc32}]; "sources": per split the inputs (CoNLL-U or plain text)
 // [{path, bytes, crc32}]; "tokenizer": {file, checksum, vocab_size}; "relations": labels by
 // id; "shard_format_version"; "settings": the data/tokenizer config values that shape the output.
 // CRC-32s are 8 lowercase hex digits.

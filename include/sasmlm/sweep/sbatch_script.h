@@ -30,4 +30,8 @@ std::string sbatch_script(const SweepSpec& spec, const std::vector<SweepPoint>& 
 // "0-3" or "0,2,5-7": a compact --array range for the given ascending indices.
 std::string array_range(const std::vector<size_t>& indices);
 
+// `text` single-quoted for a POSIX shell (a quote inside becomes '\''): safe for any path or name, in the script
+// and in the command lines sbatch and `sweep report --plot` run.
+std::string shell_quote(const std::string& text);
+
 }  // namespace sasmlm

@@ -11,9 +11,6 @@ namespace sasmlm {
 // The absolute path of `program` on $PATH, or "" when it is not there.
 std::string find_on_path(const std::string& program);
 
-// Single-quotes `text` for a POSIX shell command line.
-std::string shell_quote(const std::string& text);
-
 // The current UTC time as `date -u +%FT%TZ` prints it (2026-12-06T02:46:28Z), as the sweep's records carry it.
 std::string utc_timestamp();
 

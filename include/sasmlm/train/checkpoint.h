@@ -44,7 +44,8 @@ void open_payload(const LoadedCheckpoint& checkpoint, torch::serialize::InputArc
 // Checkpoint file name for a step: step_00001234.ckpt
 std::string checkpoint_name(int64_t step);
 
-// The step in a checkpoint file name (step_00001234.ckpt -> 1234); -1 for any other name (temporaries included).
+// The step in a checkpoint file name (the last component of `path`, as checkpoint_name writes it: "step_", decimal
+// digits, ".ckpt"); -1 for any other name, such as a writer's temporary step_N.ckpt.tmp.<pid>.
 int64_t checkpoint_step(const std::string& path);
 
 // What identifies a checkpoint file's contents without reading it all: its size and the CRC-32 stored in its last
