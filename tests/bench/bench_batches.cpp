@@ -1,5 +1,7 @@
 #include "bench_batches.h"
 
+#include <algorithm>
+
 #include "sasmlm/data/prepared_source.h"
 
 namespace sasmlm::bench {
@@ -18,6 +20,11 @@ BenchBatches fixed_train_batches(const Config& config, int64_t count) {
   Loader loader(make_split_source(data, "train"), lo, 0);
   for (int64_t i = 0; i < count; ++i) out.steps.push_back(loader.next());
   return out;
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values.empty() ? 0.0 : values[values.size() / 2];
 }
 
 }  // namespace sasmlm::bench

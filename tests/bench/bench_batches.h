@@ -20,4 +20,7 @@ struct BenchBatches {
 
 BenchBatches fixed_train_batches(const Config& config, int64_t count);
 
+// The median of a benchmark's per-window times (the upper one of an even count; 0 for none).
+double median(std::vector<double> values);
+
 }  // namespace sasmlm::bench

@@ -4,7 +4,6 @@
 // A checkpoint from late in a SAS-promoting run has saturated attention softmaxes, whose backward underflows into
 // subnormals; one from a baseline run shows what flushing costs where there are few. Prints median ms/step per mode
 // and off/on.
-#include <algorithm>
 #include <chrono>
 #include <iostream>
 
@@ -18,15 +17,6 @@
 
 using namespace sasmlm;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -82,7 +72,7 @@ int main(int argc, char** argv) {
       if (w >= 0) ms[mode].push_back(per_step);
     }
   }
-  const double off = median(ms[0]), on = median(ms[1]);
+  const double off = bench::median(ms[0]), on = bench::median(ms[1]);
   std::cout << "flush_off_ms  flush_on_ms  off/on\n"
             << fixed(off, 1) << "  " << fixed(on, 1) << "  " << fixed(off / on, 3) << "\n";
   return 0;

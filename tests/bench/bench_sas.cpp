@@ -18,11 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
@@ -95,7 +90,7 @@ int main(int argc, char** argv) {
         if (w >= 0) ms[c].push_back(per_step);
       }
     }
-    const double absent = median(ms[0]), lambda0 = median(ms[1]), active = median(ms[2]);
+    const double absent = bench::median(ms[0]), lambda0 = bench::median(ms[1]), active = bench::median(ms[2]);
     std::cout << preset << "  " << fixed(absent, 1) << "  " << fixed(lambda0, 1) << "  " << fixed(active, 1) << "  "
               << fixed(lambda0 / absent, 3) << "  " << fixed(active / absent, 3) << "\n";
   }

@@ -93,6 +93,20 @@ int wait_exit(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// Trains `cfg` (run in dir/run), SIGKILLs it at a random step after the first checkpoint (step 5) and before
+// step 26, then resumes it to the end. Returns the step it was killed at.
+int64_t kill_at_random_step_and_resume(const std::string& cfg, const fs::path& dir) {
+  std::mt19937 rng(std::random_device{}());
+  const int64_t kill_at = 6 + int64_t(rng() % 20);
+  pid_t pid = spawn_cli({"train", "--config", cfg}, dir);
+  wait_for_step(pid, dir / "run", kill_at);
+  kill(pid, SIGKILL);
+  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
+  auto resumed = test::run_cli("train --config " + cfg + " --resume auto");
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  return kill_at;
+}
+
 }  // namespace
 
 TEST(TrainingRun, WritesConfigMetricsAndCheckpoints) {
@@ -141,15 +155,8 @@ TEST(TrainingRun, SigkillThenResumeReproducesTheLossesBitForBit) {
   test::TempDir reference, killed;
   const int64_t steps = 30;
   ASSERT_EQ(test::run_cli("train --config " + write_config(reference.path(), steps)).exit_code, 0);
-  const std::string cfg = write_config(killed.path(), steps);
-  std::mt19937 rng(std::random_device{}());
-  const int64_t kill_at = 6 + int64_t(rng() % 20);  // after the first checkpoint (step 5)
-  pid_t pid = spawn_cli({"train", "--config", cfg}, killed.path());
-  wait_for_step(pid, killed / "run", kill_at);
-  kill(pid, SIGKILL);
-  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
-  auto resumed = test::run_cli("train --config " + cfg + " --resume auto");
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const int64_t kill_at = kill_at_random_step_and_resume(write_config(killed.path(), steps), killed.path());
+  if (HasFailure()) return;
   auto a = training_records(reference / "run"), b = training_records(killed / "run");
   ASSERT_EQ(a.size(), size_t(steps));
   ASSERT_EQ(b.size(), size_t(steps)) << "killed at step " << kill_at;
@@ -167,14 +174,8 @@ TEST(TrainingRun, SigkillThenResumeWritesEachTensorBoardStepOnce) {
   test::TempDir dir;
   const int64_t steps = 30;
   const std::string cfg = write_config(dir.path(), steps, "eval: {every: 5, max_batches: 2}\n");
-  std::mt19937 rng(std::random_device{}());
-  const int64_t kill_at = 6 + int64_t(rng() % 20);
-  pid_t pid = spawn_cli({"train", "--config", cfg}, dir.path());
-  wait_for_step(pid, dir / "run", kill_at);
-  kill(pid, SIGKILL);
-  EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
-  auto resumed = test::run_cli("train --config " + cfg + " --resume auto");
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const int64_t kill_at = kill_at_random_step_and_resume(cfg, dir.path());
+  if (HasFailure()) return;
 
   std::map<std::string, std::map<int64_t, int>> seen;  // tag -> step -> times
   int files = 0;
