@@ -124,8 +124,6 @@ TensorBoardWriter::~TensorBoardWriter() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-void TensorBoardWriter::scalar(const std::string& tag, double value, int64_t step) { scalars({{tag, value}}, step); }
-
 void TensorBoardWriter::scalars(const std::vector<TagValue>& values, int64_t step) {
   if (values.empty()) return;
   std::string summary;  // Summary {repeated Value value = 1}

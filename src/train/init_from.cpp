@@ -90,6 +90,17 @@ void check_vocabulary(const std::string& path, const InitSource& source, const T
   }
 }
 
+// Copies each tensor of `to` from the same-named one of `from` (same shapes: check_shape ran first).
+void copy_tensors(const char* what, const torch::OrderedDict<std::string, torch::Tensor>& from,
+                  torch::OrderedDict<std::string, torch::Tensor> to) {
+  for (auto& item : to) {
+    const torch::Tensor* source = from.find(item.key());
+    SASMLM_CHECK(source != nullptr && source->sizes() == item.value().sizes(),
+                 std::string("init_from: ") + what + " " + item.key() + " missing or misshapen after the shape check");
+    item.value().copy_(*source);
+  }
+}
+
 }  // namespace
 
 void check_init_source(const std::string& path) {
@@ -119,20 +130,8 @@ void init_model_from(const std::string& path, BertForMaskedLM& model, const Toke
   check_shape(path, model->options(), source.model->options());
   check_vocabulary(path, source, data_tokenizer);
   torch::NoGradGuard no_grad;
-  const auto from_params = source.model->named_parameters(/*recurse=*/true);
-  for (auto& item : model->named_parameters(/*recurse=*/true)) {
-    const torch::Tensor* from = from_params.find(item.key());
-    SASMLM_CHECK(from != nullptr && from->sizes() == item.value().sizes(),
-                 "init_from: parameter " + item.key() + " missing or misshapen after the shape check");
-    item.value().copy_(*from);
-  }
-  const auto from_buffers = source.model->named_buffers(/*recurse=*/true);
-  for (auto& item : model->named_buffers(/*recurse=*/true)) {
-    const torch::Tensor* from = from_buffers.find(item.key());
-    SASMLM_CHECK(from != nullptr && from->sizes() == item.value().sizes(),
-                 "init_from: buffer " + item.key() + " missing or misshapen after the shape check");
-    item.value().copy_(*from);
-  }
+  copy_tensors("parameter", source.model->named_parameters(), model->named_parameters());
+  copy_tensors("buffer", source.model->named_buffers(), model->named_buffers());
   log_info("model.init_from: weights from ", path, " (", count_parameters(*model), " parameters); optimizer, step "
            "and schedules start fresh");
 }

@@ -20,8 +20,8 @@ TEST(TensorBoard, RecordsAreFramedWithValidChecksums) {
   std::string path;
   {
     TensorBoardWriter writer((dir / "tb").string());
-    writer.scalar("train/mlm_loss", 2.5, 10);
-    writer.scalar("train/lambda", -0.001, 20);
+    writer.scalars({{"train/mlm_loss", 2.5}}, 10);
+    writer.scalars({{"train/lambda", -0.001}}, 20);
     path = writer.path();
   }
   EXPECT_EQ(std::filesystem::path(path).filename().string().rfind("events.out.tfevents.", 0), 0u);
@@ -95,7 +95,7 @@ TEST(TensorBoard, DroppingStepsAfterAResumePointRewritesTheFileAndCutsATornTail)
   std::string path;
   {
     TensorBoardWriter writer(tb);
-    for (int64_t step : {10, 20, 30, 40}) writer.scalar("train/mlm_loss", double(step), step);
+    for (int64_t step : {10, 20, 30, 40}) writer.scalars({{"train/mlm_loss", double(step)}}, step);
     path = writer.path();
   }
   // A run killed mid-write leaves half a record.

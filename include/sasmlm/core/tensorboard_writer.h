@@ -41,8 +41,7 @@ class TensorBoardWriter {
   TensorBoardWriter(const TensorBoardWriter&) = delete;
   TensorBoardWriter& operator=(const TensorBoardWriter&) = delete;
 
-  void scalar(const std::string& tag, double value, int64_t step);
-  // Several tags at one step, in one event.
+  // Tags and their values at one step, in one event.
   void scalars(const std::vector<TagValue>& values, int64_t step);
   // The run's hyperparameters for TensorBoard's HPARAMS tab (its session_start_info record); the tab takes the
   // metrics from the run's scalar tags.
