@@ -8,6 +8,7 @@
 #include "sasmlm/core/checksum.h"
 #include "sasmlm/core/error.h"
 #include "sasmlm/core/file_util.h"
+#include "sasmlm/data/unigram_encoder.h"
 
 namespace sasmlm {
 namespace {
@@ -197,10 +198,12 @@ nlohmann::json prepare_settings(const DataConfig& data, const TokenizerConfig& t
           ? json{{"vocab_size", tokenizer.vocab_size},
                  {"type", tokenizer.type},
                  {"character_coverage", tokenizer.character_coverage},
-                 {"max_training_words", tokenizer.max_training_words}}
+                 {"max_training_words", tokenizer.max_training_words},
+                 {"unigram_encoder", kUnigramEncoderVersion}}
           : json{{"path", tokenizer.path},
                  {"lowercase", tokenizer.lowercase},
-                 {"crc32", hex32(crc32_file(tokenizer.path))}};
+                 {"crc32", hex32(crc32_file(tokenizer.path))},
+                 {"unigram_encoder", kUnigramEncoderVersion}};
   return json{{"data",
                {{"max_seq_len", data.max_seq_len},
                 {"pack", data.pack},

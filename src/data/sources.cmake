@@ -7,6 +7,9 @@ sasmlm_add_module(data
     ${CMAKE_CURRENT_LIST_DIR}/tokenizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/wordpiece.cpp
     ${CMAKE_CURRENT_LIST_DIR}/hf_tokenizer_json.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/sentencepiece_model.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/unigram_encoder.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/hf_sentencepiece_json.cpp
     ${CMAKE_CURRENT_LIST_DIR}/bert_text.cpp
     ${CMAKE_CURRENT_LIST_DIR}/unicode_tables.cpp
     ${CMAKE_CURRENT_LIST_DIR}/text_words.cpp

@@ -15,9 +15,10 @@ std::string lower(const std::string& s) {
   return out;
 }
 
+constexpr std::array<const char*, 7> kClitics = {"n't", "'s", "'re", "'ve", "'ll", "'m", "'d"};
+
 // Splits a clitic off the end of `word` (PTB style: "don't" -> "do" "n't"; "John's" -> "John" "'s").
 void push_with_clitic(const std::string& word, std::vector<std::string>& words) {
-  static const std::array<const char*, 7> kClitics = {"n't", "'s", "'re", "'ve", "'ll", "'m", "'d"};
   const std::string low = lower(word);
   for (const char* clitic : kClitics) {
     const size_t n = std::strlen(clitic);
@@ -71,6 +72,39 @@ std::vector<std::string> split_words(const std::string& text) {
     i = j;
   }
   return words;
+}
+
+const std::string& split_words_pattern() {
+  // Pieces, each the regex form of a rule above. Punct: std::ispunct's ASCII set. Run: a character that is neither
+  // ASCII whitespace (std::isspace) nor ASCII punctuation. An apostrophe continues a run when a letter follows.
+  static const std::string kPunct = "!-/:-@\\[-`{-~";
+  static const std::string kRun = "[^ \\t\\n\\x0B\\f\\r" + kPunct + "]";
+  static const std::string kRunTail = "(?:" + kRun + "|'(?=[A-Za-z]))";
+  // The end of a run: neither a run character nor an apostrophe that continues it.
+  static const std::string kRunEnd = "(?!" + kRun + "|'[A-Za-z])";
+  // kClitics, case-insensitive for ASCII letters only (std::tolower), hence classes such as [nN] over (?i).
+  static const std::string kClitic = [] {
+    std::string alternatives;
+    for (const char* clitic : kClitics) {
+      alternatives += alternatives.empty() ? "" : "|";
+      for (const char* c = clitic; *c != 0; ++c) {
+        const bool letter = std::isalpha(static_cast<unsigned char>(*c)) != 0;
+        alternatives += letter ? std::string{'[', *c, char(std::toupper(static_cast<unsigned char>(*c))), ']'}
+                               : std::string(1, *c);
+      }
+    }
+    return "(?:" + alternatives + ")";
+  }();
+  static const std::string kPattern =
+      // 1. a clitic that ends a run, split off a non-empty start
+      "(?<=" + kRun + ")" + kClitic + kRunEnd +
+      // 2. the start of a run that ends in a clitic
+      "|" + kRun + kRunTail + "*?(?=" + kClitic + kRunEnd + ")" +
+      // 3. any other run, whole
+      "|" + kRun + kRunTail + "*" +
+      // 4. one punctuation character
+      "|[" + kPunct + "]";
+  return kPattern;
 }
 
 }  // namespace sasmlm

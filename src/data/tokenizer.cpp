@@ -12,7 +12,9 @@
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/data/hf_tokenizer_json.h"
+#include "sasmlm/data/sentencepiece_model.h"
 #include "sasmlm/data/text_words.h"
+#include "sasmlm/data/unigram_encoder.h"
 #include "sasmlm/data/wordpiece.h"
 
 // Exported by libsentencepiece (the spm tools' --minloglevel) but not declared in its public headers.
@@ -29,7 +31,6 @@ constexpr int kTrainThreads = 4;
 constexpr unsigned kTrainSeed = 20240507u;
 constexpr int kSentencePieceInfo = 0;
 constexpr int kSentencePieceError = 2;
-const char* const kSpecialPieces[kNumSpecialTokens] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
 
 // Feeds the words of a WordSource to the SentencePiece trainer, one sentence per line, up to a word budget.
 // An exception from the source (a bad CoNLL-U line) is parked and rethrown by the caller rather than unwound
@@ -245,6 +246,11 @@ void Tokenizer::init(std::string bytes, const std::string& what) {
                       " (not a sasmlm tokenizer; expected [PAD] [UNK] [CLS] [SEP] [MASK] at ids 0-4)");
     }
   }
+  // sasmlm's own unigram models are encoded by UnigramEncoder: the pieces Hugging Face's Unigram gives too.
+  const SentencePieceModel model = read_sentencepiece_model(bytes, what);
+  if (model.type == SentencePieceModelType::kUnigram && sasmlm_kind_mismatch(model).empty()) {
+    unigram_ = std::make_unique<UnigramEncoder>(model, kUnkId);
+  }
   processor_ = std::move(processor);
   serialized_ = std::move(bytes);
   checksum_ = crc32(serialized_);
@@ -258,6 +264,12 @@ int32_t Tokenizer::encode_word_into(const std::string& word, std::vector<int32_t
     return 1;
   }
   SASMLM_CHECK(processor_ != nullptr, "tokenizer used before it was trained or loaded");
+  if (unigram_) {
+    const int32_t n = unigram_->encode_into(word, ids);
+    if (n > 0) return n;
+    ids.push_back(kUnkId);
+    return 1;
+  }
   std::vector<int> pieces;
   const auto status = processor_->Encode(word, &pieces);
   SASMLM_CHECK(status.ok(), "SentencePiece encode failed: " + std::string(status.message()));

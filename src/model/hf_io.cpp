@@ -117,8 +117,7 @@ BertOptions bert_options_from_hf_config(const nlohmann::json& config, const std:
   return o;
 }
 
-void export_hf(const BertForMaskedLM& model, const std::string& tokenizer_model_path_or_empty,
-               const std::string& out_dir) {
+void export_hf(const BertForMaskedLM& model, const std::string& out_dir) {
   const fs::path dir(out_dir);
   ensure_directory(dir);
 
@@ -137,18 +136,6 @@ void export_hf(const BertForMaskedLM& model, const std::string& tokenizer_model_
   write_safetensors(dir / kHfWeightsFile, tensors, {{"format", "pt"}});
   write_file_atomic(dir / kHfConfigFile, hf_config_json(model->options()).dump(2) + "\n");
 
-  if (!tokenizer_model_path_or_empty.empty()) {
-    write_file_atomic(dir / kHfSentencePieceFile, read_file(tokenizer_model_path_or_empty, "tokenizer model"));
-    // Special tokens as sasmlm's tokenizer defines them (control symbols of the SentencePiece model).
-    const nlohmann::json tokenizer_config = {
-        {"tokenizer_class", "AlbertTokenizer"}, {"do_lower_case", false},   {"keep_accents", true},
-        {"remove_space", true},                 {"unk_token", "[UNK]"},     {"pad_token", "[PAD]"},
-        {"cls_token", "[CLS]"},                 {"sep_token", "[SEP]"},     {"mask_token", "[MASK]"},
-        {"bos_token", "[CLS]"},                 {"eos_token", "[SEP]"},
-        {"model_max_length", model->options().max_position},
-    };
-    write_file_atomic(dir / "tokenizer_config.json", tokenizer_config.dump(2) + "\n");
-  }
 }
 
 BertForMaskedLM import_hf(const std::string& dir) {

@@ -9,6 +9,7 @@
 #include "sasmlm/core/file_util.h"
 #include "sasmlm/core/logging.h"
 #include "sasmlm/core/output_path.h"
+#include "sasmlm/data/hf_sentencepiece_json.h"
 #include "sasmlm/data/wordpiece.h"
 #include "sasmlm/model/hf_io.h"
 #include "sasmlm/train/training_state.h"
@@ -18,15 +19,28 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The special tokens as tokenizer_config.json names them (both kinds use BERT's).
+nlohmann::json special_tokens_config(int64_t max_position) {
+  return {{"unk_token", "[UNK]"},   {"pad_token", "[PAD]"},   {"cls_token", "[CLS]"},
+          {"sep_token", "[SEP]"},   {"mask_token", "[MASK]"}, {"model_max_length", max_position}};
+}
+
 void write_wordpiece_files(const WordPiece& wordpiece, int64_t max_position, const fs::path& dir) {
   write_file_atomic(dir / kHfVocabFile, wordpiece.vocab_text());
-  const nlohmann::json tokenizer_config = {
-      {"tokenizer_class", "BertTokenizer"}, {"do_lower_case", wordpiece.lowercase()},
-      {"strip_accents", nullptr},           {"tokenize_chinese_chars", true},
-      {"unk_token", "[UNK]"},               {"pad_token", "[PAD]"},
-      {"cls_token", "[CLS]"},               {"sep_token", "[SEP]"},
-      {"mask_token", "[MASK]"},             {"model_max_length", max_position},
-  };
+  nlohmann::json tokenizer_config = {{"tokenizer_class", "BertTokenizer"}, {"do_lower_case", wordpiece.lowercase()},
+                                     {"strip_accents", nullptr},           {"tokenize_chinese_chars", true}};
+  tokenizer_config.update(special_tokens_config(max_position));
+  write_file_atomic(dir / kHfTokenizerConfigFile, tokenizer_config.dump(2) + "\n");
+}
+
+// spiece.model (what `sasmlm import` reads back) and tokenizer.json (what transformers reads: the same pieces
+// and sasmlm's word splitting, hf_sentencepiece_json.h), loaded by the generic fast tokenizer class.
+void write_sentencepiece_files(const Tokenizer& tokenizer, const std::string& tokenizer_json, int64_t max_position,
+                               const fs::path& dir) {
+  write_file_atomic(dir / kHfSentencePieceFile, tokenizer.serialized());
+  write_file_atomic(dir / kHfTokenizerJsonFile, tokenizer_json);
+  nlohmann::json tokenizer_config = {{"tokenizer_class", "PreTrainedTokenizerFast"}};
+  tokenizer_config.update(special_tokens_config(max_position));
   write_file_atomic(dir / kHfTokenizerConfigFile, tokenizer_config.dump(2) + "\n");
 }
 
@@ -85,29 +99,35 @@ Tokenizer wordpiece_from_tokenizer_json(const fs::path& file) {
 
 }  // namespace
 
+void write_hf_tokenizer_files(const Tokenizer& tokenizer, int64_t max_position, const std::string& out_dir) {
+  if (const WordPiece* wordpiece = tokenizer.wordpiece()) {
+    write_wordpiece_files(*wordpiece, max_position, out_dir);
+    return;
+  }
+  // Made before any file is written: a model tokenizer.json cannot express leaves the directory as it was.
+  const std::string json = sentencepiece_tokenizer_json(tokenizer.serialized(), "the tokenizer");
+  write_sentencepiece_files(tokenizer, json, max_position, out_dir);
+}
+
 void export_checkpoint_hf(const std::string& checkpoint_path, const std::string& out_dir, bool force) {
   const fs::path dir(out_dir);
   check_output_directory(dir, "export --out", force,
-                         {kHfConfigFile, kHfWeightsFile, kHfSentencePieceFile, kHfVocabFile, kHfTokenizerConfigFile});
+                         {kHfConfigFile, kHfWeightsFile, kHfSentencePieceFile, kHfVocabFile, kHfTokenizerConfigFile,
+                          kHfTokenizerJsonFile});
   LoadedModel loaded = load_model_checkpoint(checkpoint_path);
   const Tokenizer tokenizer = Tokenizer::from_serialized(loaded.tokenizer_model, checkpoint_path + " (tokenizer)");
   ensure_directory(dir);
-  // The other kind's tokenizer file of an earlier export would be read by `import` before the new one.
+  write_hf_tokenizer_files(tokenizer, loaded.model->options().max_position, out_dir);
+  // The other kind's tokenizer files of an earlier export would be read (by `import`, by transformers) before the
+  // new ones.
   std::error_code ec;
-  fs::remove(dir / (tokenizer.wordpiece() != nullptr ? kHfSentencePieceFile : kHfVocabFile), ec);
-  if (fs::exists(dir / kHfTokenizerJsonFile, ec)) {
-    log_warn("export --out: ", (dir / kHfTokenizerJsonFile).string(), " is not sasmlm's and was left alone; "
-             "`sasmlm import` and transformers may read it instead of the exported tokenizer");
-  }
-  if (const WordPiece* wordpiece = tokenizer.wordpiece()) {
-    export_hf(loaded.model, "", out_dir);
-    write_wordpiece_files(*wordpiece, loaded.model->options().max_position, dir);
+  if (tokenizer.wordpiece() != nullptr) {
+    fs::remove(dir / kHfSentencePieceFile, ec);
+    fs::remove(dir / kHfTokenizerJsonFile, ec);
   } else {
-    // export_hf copies a SentencePiece model from a file: the checkpoint's bytes are that file.
-    const fs::path spiece = dir / kHfSentencePieceFile;
-    write_file_atomic(spiece, tokenizer.serialized());
-    export_hf(loaded.model, spiece.string(), out_dir);
+    fs::remove(dir / kHfVocabFile, ec);
   }
+  export_hf(loaded.model, out_dir);
   log_info("exported ", checkpoint_path, " (step ", loaded.step, ") to ", out_dir);
 }
 
@@ -131,10 +151,11 @@ Tokenizer load_hf_tokenizer(const std::string& dir) {
     }
     return Tokenizer::from_wordpiece_vocab(read_file(vocab, "WordPiece vocabulary"), lowercase, vocab.string());
   }
+  // sasmlm's own exports hold spiece.model and a tokenizer.json made from it: the model is the exact source.
+  if (fs::exists(spiece)) return Tokenizer::load(spiece.string());
   if (fs::exists(fs::path(dir) / kHfTokenizerJsonFile)) {
     return wordpiece_from_tokenizer_json(fs::path(dir) / kHfTokenizerJsonFile);
   }
-  if (fs::exists(spiece)) return Tokenizer::load(spiece.string());
   throw UserError(cat(dir, ": no tokenizer found (expected ", kHfVocabFile, ", ", kHfTokenizerJsonFile, " or ",
                       kHfSentencePieceFile, ")"));
 }

@@ -2,6 +2,7 @@ sasmlm_add_test_binary(data
   SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/test_conllu.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_tokenizer.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_unigram_encoder.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_wordpiece.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_wordpiece_hf.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_tokenizer_path.cpp

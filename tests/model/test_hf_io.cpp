@@ -42,7 +42,7 @@ TEST(HfIo, ExportWritesBertConfigAndAllTensors) {
   BertOptions o = micro_options();
   o.dropout = 0.05;
   BertForMaskedLM model(o);
-  export_hf(model, "", (dir / "hf").string());
+  export_hf(model, (dir / "hf").string());
 
   const auto config = nlohmann::json::parse(read_file(dir / "hf" / "config.json"));
   EXPECT_EQ(config["model_type"], "bert");
@@ -71,7 +71,7 @@ TEST(HfIo, ExportWritesBertConfigAndAllTensors) {
   EXPECT_TRUE(torch::equal(file.tensors.at("cls.predictions.decoder.weight"),
                            params["bert.embeddings.word_embeddings.weight"]));
   EXPECT_TRUE(torch::equal(file.tensors.at("cls.predictions.decoder.bias"), params["cls.predictions.bias"]));
-  EXPECT_FALSE(std::filesystem::exists(dir / "hf" / kHfSentencePieceFile));
+  EXPECT_FALSE(std::filesystem::exists(dir / "hf" / "spiece.model"));  // tokenizer files are the caller's
 }
 
 TEST(HfIo, RoundTripKeepsWeightsAndOutputs) {
@@ -83,7 +83,7 @@ TEST(HfIo, RoundTripKeepsWeightsAndOutputs) {
     torch::NoGradGuard no_grad;
     for (auto& p : model->parameters()) p.add_(torch::randn_like(p) * 0.1);
   }
-  export_hf(model, "", dir.path().string());
+  export_hf(model, dir.path().string());
   torch::manual_seed(5);
   const auto expected_draw = torch::rand({3});
   torch::manual_seed(5);
@@ -106,23 +106,11 @@ TEST(HfIo, RoundTripKeepsWeightsAndOutputs) {
                            loaded->mlm_logits(loaded->encode(ids, mask), positions)));
 }
 
-TEST(HfIo, ExportCopiesTheTokenizer) {
-  TempDir dir;
-  write_file_atomic(dir / "sp.model", std::string("\x0a\x05hello", 7));
-  BertForMaskedLM model(micro_options());
-  export_hf(model, (dir / "sp.model").string(), (dir / "out").string());
-  EXPECT_EQ(read_file(dir / "out" / kHfSentencePieceFile), std::string("\x0a\x05hello", 7));
-  const auto tokenizer_config = nlohmann::json::parse(read_file(dir / "out" / "tokenizer_config.json"));
-  EXPECT_EQ(tokenizer_config["mask_token"], "[MASK]");
-  EXPECT_EQ(tokenizer_config["pad_token"], "[PAD]");
-  EXPECT_THROW(export_hf(model, (dir / "absent.model").string(), (dir / "out2").string()), UserError);
-}
-
 TEST(HfIo, ImportAcceptsCommonHuggingFaceVariants) {
   TempDir dir;
   torch::manual_seed(43);
   BertForMaskedLM model(micro_options());
-  export_hf(model, "", dir.path().string());
+  export_hf(model, dir.path().string());
   const auto params = model->named_parameters();
   edit_weights(dir.path(), [&](std::map<std::string, torch::Tensor>& t) {
     // Old TF-converted names, half precision, buffers and heads BertForMaskedLM does not have.
@@ -151,7 +139,7 @@ TEST(HfIo, ImportRejectsWhatItCannotRepresent) {
   const auto root = dir / "m";
   auto fresh = [&]() {
     std::filesystem::remove_all(root);
-    export_hf(model, "", root.string());
+    export_hf(model, root.string());
   };
   auto edit_config = [&](const std::function<void(nlohmann::json&)>& edit) {
     auto config = nlohmann::json::parse(read_file(root / "config.json"));

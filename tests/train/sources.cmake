@@ -6,6 +6,7 @@ sasmlm_add_test_binary(train
     ${CMAKE_CURRENT_LIST_DIR}/test_fault_injection.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_hf_checkpoint.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_hf_run_export.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_hf_tokenizer_parity.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_init_from.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_optimizer.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_progress.cpp

@@ -62,7 +62,7 @@ void expect_same_parameters(BertForMaskedLM a, BertForMaskedLM b) {
 fs::path wordpiece_hf_dir(const fs::path& dir, const std::string& tokenizer_config = "") {
   torch::manual_seed(3);
   BertForMaskedLM model(small_options(17));
-  export_hf(model, "", dir.string());
+  export_hf(model, dir.string());
   test::write_text(dir / kHfVocabFile, kVocab);
   if (!tokenizer_config.empty()) test::write_text(dir / kHfTokenizerConfigFile, tokenizer_config);
   return dir;
@@ -125,7 +125,7 @@ TEST(HfCheckpoint, SentencePieceCheckpointExportsAndImportsBack) {
 TEST(HfCheckpoint, ImportErrorsNameTheProblem) {
   test::TempDir tmp;
   torch::manual_seed(5);
-  export_hf(BertForMaskedLM(small_options(17)), "", (tmp / "none").string());
+  export_hf(BertForMaskedLM(small_options(17)), (tmp / "none").string());
   EXPECT_THROW(import_hf_checkpoint((tmp / "none").string(), (tmp / "x.ckpt").string()), UserError);
   const fs::path accents = wordpiece_hf_dir(tmp / "accents", R"({"do_lower_case": true, "strip_accents": false})");
   EXPECT_THROW(load_hf_tokenizer(accents.string()), UserError);

@@ -15,4 +15,10 @@ constexpr const char* kMaskWord = "[MASK]";
 
 std::vector<std::string> split_words(const std::string& text);
 
+// The same rule as one regular expression (Oniguruma syntax, as Hugging Face tokenizers' `Split` pre-tokenizer runs
+// it with `invert: true, behavior: "Removed"`): its matches, in order, are split_words's words. Written into
+// exported tokenizer.json files (hf_sentencepiece_json.h) so transformers splits text as sasmlm does;
+// tests/train/test_hf_tokenizer_parity.cpp checks the two agree through the tokenizers library.
+const std::string& split_words_pattern();
+
 }  // namespace sasmlm

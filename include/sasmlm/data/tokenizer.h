@@ -2,7 +2,9 @@
 // fixed ids.
 //
 // Every word is encoded on its own (SentencePiece adds its word-start marker "▁" to the first piece), so word
-// boundaries survive tokenization and the alignment of words to pieces is exact. Text is not normalised (the
+// boundaries survive tokenization and the alignment of words to pieces is exact. Unigram models are encoded by
+// sasmlm's UnigramEncoder (the segmentation Hugging Face's Unigram gives, unigram_encoder.h), BPE models by
+// libsentencepiece. Text is not normalised (the
 // identity rule), so decode_word(encode_word(w)) == w whenever w contains no character outside the vocabulary.
 // With vocab_size >= kByteFallbackMinVocab the model also has byte fallback pieces (<0x00>..<0xFF>), which makes
 // the round trip exact for every word; smaller vocabularies map unknown characters to [UNK].
@@ -27,6 +29,7 @@ class SentencePieceProcessor;
 
 namespace sasmlm {
 
+class UnigramEncoder;
 class WordPiece;
 
 constexpr int32_t kPadId = 0;   // [PAD]
@@ -35,6 +38,8 @@ constexpr int32_t kClsId = 2;   // [CLS]
 constexpr int32_t kSepId = 3;   // [SEP]
 constexpr int32_t kMaskId = 4;  // [MASK]
 constexpr int32_t kNumSpecialTokens = 5;
+// Their pieces in sasmlm's SentencePiece models, by id.
+inline constexpr const char* kSpecialPieces[kNumSpecialTokens] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
 constexpr int64_t kByteFallbackMinVocab = 1024;
 
 class Tokenizer {
@@ -108,6 +113,7 @@ class Tokenizer {
   void init_wordpiece(WordPiece wordpiece);
 
   std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;
+  std::unique_ptr<UnigramEncoder> unigram_;  // sasmlm's unigram models: encode_word's Viterbi (unigram_encoder.h)
   std::unique_ptr<WordPiece> wordpiece_;
   int32_t pad_id_ = kPadId, unk_id_ = kUnkId, cls_id_ = kClsId, sep_id_ = kSepId, mask_id_ = kMaskId;
   std::string serialized_;

@@ -17,7 +17,6 @@ namespace sasmlm {
 
 constexpr const char* kHfConfigFile = "config.json";
 constexpr const char* kHfWeightsFile = "model.safetensors";
-constexpr const char* kHfSentencePieceFile = "spiece.model";
 
 // BertConfig JSON for `options` (model_type bert, hidden_act gelu, absolute positions, tied embeddings).
 nlohmann::json hf_config_json(const BertOptions& options);
@@ -27,11 +26,9 @@ nlohmann::json hf_config_json(const BertOptions& options);
 // untied word embeddings.
 BertOptions bert_options_from_hf_config(const nlohmann::json& config, const std::string& where);
 
-// Writes out_dir/config.json and out_dir/model.safetensors (float32), creating out_dir. With a tokenizer path,
-// also copies that SentencePiece model to out_dir/spiece.model and writes tokenizer_config.json naming sasmlm's
-// special tokens. Files are written atomically.
-void export_hf(const BertForMaskedLM& model, const std::string& tokenizer_model_path_or_empty,
-               const std::string& out_dir);
+// Writes out_dir/config.json and out_dir/model.safetensors (float32), creating out_dir; atomically. The tokenizer
+// files are the caller's (train/hf_checkpoint.h writes both kinds).
+void export_hf(const BertForMaskedLM& model, const std::string& out_dir);
 
 // Reads dir/config.json and dir/model.safetensors into a new model (float32, CPU, training mode). Missing, extra
 // unknown, misshapen or non-floating tensors throw UserError naming the file and tensor. Leaves torch's default
