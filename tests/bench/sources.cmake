@@ -24,3 +24,8 @@ add_executable(bench_denormal ${CMAKE_CURRENT_LIST_DIR}/bench_denormal.cpp ${CMA
 target_link_libraries(bench_denormal PRIVATE sasmlm_lib_train)
 sasmlm_target_settings(bench_denormal)
 sasmlm_use_pch(bench_denormal)
+
+add_executable(bench_tokenizer ${CMAKE_CURRENT_LIST_DIR}/bench_tokenizer.cpp)
+target_link_libraries(bench_tokenizer PRIVATE sasmlm_lib_data PkgConfig::SENTENCEPIECE)
+sasmlm_target_settings(bench_tokenizer)
+sasmlm_use_pch(bench_tokenizer)
